@@ -1,0 +1,2 @@
+// Placeholder: replaced by the error catalogue in the next commit.
+export {};

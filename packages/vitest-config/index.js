@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+/** Resolve workspace packages to their TypeScript sources, as `node --conditions` does in dev. */
+const conditions = ['@groundwork/source'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+  },
+});
