@@ -1,1 +1,2 @@
-export {};
+export { env } from './env.ts';
+export { ConfigError, loadConfig } from './load-config.ts';

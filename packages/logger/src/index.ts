@@ -1,1 +1,2 @@
-export {};
+export type { Logger } from 'pino';
+export { createLogger, type LoggerOptions, redactPaths } from './create-logger.ts';

@@ -1,0 +1,42 @@
+import Type from 'typebox';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Schema fragments for the variables every Groundwork app reads. Defaults reach the Postgres and
+ * Redis that docker-compose or a plain local install put on their standard ports, so `npm run dev`
+ * needs no .env file.
+ *
+ * @example
+ * const schema = Type.Object({ PORT: env.port(3002), LOG_LEVEL: env.logLevel() });
+ */
+export const env = {
+  port: (defaultPort: number) =>
+    Type.Integer({ minimum: 1, maximum: 65535, default: defaultPort, description: 'TCP port' }),
+
+  logLevel: () =>
+    Type.Union(
+      LOG_LEVELS.map((level) => Type.Literal(level)),
+      { default: 'info', description: 'pino log level' },
+    ),
+
+  databaseUrl: (app: string) =>
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      default: `postgresql://postgres@127.0.0.1:5432/groundwork_${app}`,
+      description: 'PostgreSQL connection string',
+    }),
+
+  redisUrl: () =>
+    Type.String({
+      pattern: '^rediss?://',
+      default: 'redis://127.0.0.1:6379',
+      description: 'Redis connection string',
+    }),
+
+  /** A comma-separated list, e.g. `CORS_ORIGINS=https://app.example.com,https://admin.example.com`. */
+  list: (defaults: string[] = []) =>
+    Type.Array(Type.String({ minLength: 1 }), { default: defaults }),
+
+  milliseconds: (defaultMs: number) => Type.Integer({ minimum: 0, default: defaultMs }),
+} as const;

@@ -1,0 +1,70 @@
+import { Writable } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import { createLogger } from './create-logger.ts';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  });
+  return { lines, destination };
+}
+
+describe('createLogger', () => {
+  test('when a line is logged, then it carries the service, an ISO time and the level as a word', () => {
+    const { lines, destination } = capture();
+    createLogger({ service: 'orders', destination }).info({ orderId: 'o-1' }, 'order placed');
+    expect(lines[0]).toMatchObject({
+      service: 'orders',
+      level: 'info',
+      orderId: 'o-1',
+      msg: 'order placed',
+    });
+    expect(new Date(lines[0]?.time as string).toISOString()).toBe(lines[0]?.time);
+  });
+
+  test('when request headers hold credentials, then they are redacted', () => {
+    const { lines, destination } = capture();
+    createLogger({ service: 'gateway', destination }).info({
+      req: {
+        method: 'GET',
+        headers: {
+          authorization: 'Bearer eyJ.secret',
+          cookie: 'sid=abc',
+          accept: 'application/json',
+        },
+      },
+      res: { headers: { 'set-cookie': 'sid=abc' } },
+    });
+    const line = JSON.stringify(lines[0]);
+    expect(line).not.toContain('eyJ.secret');
+    expect(line).not.toContain('sid=abc');
+    expect(lines[0]).toMatchObject({
+      req: {
+        headers: { authorization: '[redacted]', cookie: '[redacted]', accept: 'application/json' },
+      },
+    });
+  });
+
+  test('when passwords and tokens sit in nested objects, then they are redacted at every depth', () => {
+    const { lines, destination } = capture();
+    createLogger({ service: 'identity', destination }).info({
+      password: 'p0',
+      body: { password: 'p1', refreshToken: 'r1' },
+      input: { credentials: { clientSecret: 's2', user: { accessToken: 'a3' } } },
+    });
+    const line = JSON.stringify(lines[0]);
+    for (const secret of ['p0', 'p1', 'r1', 's2', 'a3']) expect(line).not.toContain(`"${secret}"`);
+  });
+
+  test('when the level is warn, then info lines are dropped', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ service: 'worker', level: 'warn', destination });
+    logger.info('quiet');
+    logger.warn('loud');
+    expect(lines.map((line) => line.msg)).toEqual(['loud']);
+  });
+});
