@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SummaryReporter from './summary-reporter.js';
 
 /** Resolve workspace packages to their TypeScript sources, as `node --conditions` does in dev. */
 const conditions = ['@groundwork/source'];
@@ -8,5 +9,6 @@ export default defineConfig({
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    reporters: ['default', new SummaryReporter()],
   },
 });
