@@ -1,1 +1,18 @@
-export {};
+export { createService, type Service } from './create-service.ts';
+export {
+  type ServiceEnv,
+  serviceEnv,
+  serviceOptionsFromEnv,
+  startOptionsFromEnv,
+} from './env.ts';
+export { type CheckResult, type CheckStatus, type ReadinessCheck, runCheck } from './health.ts';
+export { letThrough } from './load-shedding.ts';
+export type { LoadSheddingOptions, ServiceOptions } from './options.ts';
+export { REQUEST_ID_HEADER } from './request-id.ts';
+export {
+  type ShutdownOptions,
+  type ShutdownResult,
+  type StartOptions,
+  shutdownService,
+  startService,
+} from './shutdown.ts';

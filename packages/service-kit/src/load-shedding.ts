@@ -1,0 +1,50 @@
+import underPressure from '@fastify/under-pressure';
+import { commonErrors } from '@groundwork/errors';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { LoadSheddingOptions } from './options.ts';
+
+const shedLoad: FastifyPluginAsync<Required<LoadSheddingOptions>> = async (app, options) => {
+  await app.register(underPressure, {
+    maxEventLoopDelay: options.maxEventLoopDelayMs,
+    maxEventLoopUtilization: options.maxEventLoopUtilization,
+    maxHeapUsedBytes: options.maxHeapUsedBytes,
+    maxRssBytes: options.maxRssBytes,
+    sampleInterval: options.sampleIntervalMs,
+    // Rejecting hands the error to the kit's error handler, so a shed request gets the same
+    // problem+json, security headers, request id and Retry-After as any other failure.
+    pressureHandler: async (request, _reply, type, value) => {
+      request.log.warn({ pressure: { type, value } }, 'request shed: service under pressure');
+      throw commonErrors.SERVICE_UNAVAILABLE.create('The service is busy; retry later.', {
+        retryAfterSeconds: options.retryAfterSeconds,
+      });
+    },
+  });
+};
+
+/**
+ * Load shedding with `@fastify/under-pressure`: past the thresholds new requests get a fast 503
+ * instead of queueing behind work the process cannot finish in time. A route opts out with
+ * `config: { pressureHandler: letThrough }` (liveness does: an overloaded process is still alive).
+ */
+export const loadShedding = fp(shedLoad, {
+  name: '@groundwork/service-kit/load-shedding',
+  fastify: '5.x',
+});
+
+/** Route-level `pressureHandler` that lets the request through even under pressure. */
+export function letThrough(): undefined {
+  return undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Replaces the kit's load-shedding response for this route (`@fastify/under-pressure`). */
+    pressureHandler?: (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      type: string,
+      value: number | undefined,
+    ) => Promise<void> | void;
+  }
+}
