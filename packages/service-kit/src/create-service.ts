@@ -9,7 +9,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import { errorHandler } from './error-handler.ts';
-import { health } from './health.ts';
+import { health, isProbe } from './health.ts';
 import { loadShedding } from './load-shedding.ts';
 import { docs, openApi } from './openapi.ts';
 import { normaliseOptions, type ServiceOptions } from './options.ts';
@@ -56,7 +56,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     loggerInstance:
       settings.logger ?? createLogger({ service: settings.name, level: settings.logLevel }),
     // Every request log line carries `requestId`, the name the other services' logs use too.
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: isProbe,
+    }),
     genReqId: requestIdFrom,
     bodyLimit: settings.bodyLimitBytes,
     requestTimeout: settings.requestTimeoutMs,

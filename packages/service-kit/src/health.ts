@@ -38,6 +38,16 @@ export interface CheckResult {
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 1000;
 
+const PROBE_PATH = /^\/health\/(live|ready)(\?|$)/;
+
+/**
+ * True for liveness and readiness probes. Orchestrators send them every few seconds, so their
+ * request lines are left out of the logs; a failing check still logs a warning.
+ */
+export function isProbe(request: { url?: string | undefined }): boolean {
+  return PROBE_PATH.test(request.url ?? '');
+}
+
 /** Runs one check, bounded by its timeout; never rejects. */
 export async function runCheck(readiness: ReadinessCheck): Promise<CheckResult> {
   const timeoutMs = readiness.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
@@ -109,9 +119,8 @@ const registerHealth: FastifyPluginAsync<HealthOptions> = async (app, options) =
     '/health/live',
     {
       // An overloaded process is still alive: a failing liveness probe would restart it and
-      // move its load onto the others. Probes every few seconds would also flood the logs.
+      // move its load onto the others.
       config: { pressureHandler: letThrough },
-      logLevel: 'warn',
       schema: {
         tags: ['health'],
         summary: 'Liveness: the process is up and serving HTTP',
@@ -124,7 +133,6 @@ const registerHealth: FastifyPluginAsync<HealthOptions> = async (app, options) =
   app.get(
     '/health/ready',
     {
-      logLevel: 'warn',
       schema: {
         tags: ['health'],
         summary: 'Readiness: every dependency answers and the service is not shutting down',

@@ -1,0 +1,133 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sendOverTcp } from '../test/transports.ts';
+
+const FIXTURE = fileURLToPath(new URL('../test/fixtures/slow-server.ts', import.meta.url));
+
+type LogLine = { msg?: string; req?: { url?: string }; [key: string]: unknown };
+
+interface Fixture {
+  child: ChildProcess;
+  port: number;
+  lines: LogLine[];
+  exited: Promise<{ code: number | null; at: number }>;
+}
+
+let running: ChildProcess | undefined;
+
+afterEach(() => {
+  if (running?.exitCode === null) running.kill('SIGKILL');
+  running = undefined;
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no TCP port');
+  return address.port;
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+/** Starts the fixture in its own Node process, as production would, and collects its log lines. */
+async function startFixture(env: Record<string, string>): Promise<Fixture> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--conditions=@groundwork/source', FIXTURE], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  running = child;
+  const lines: LogLine[] = [];
+  let buffered = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const complete = buffered.split('\n');
+    buffered = complete.pop() ?? '';
+    for (const line of complete) if (line.trim()) lines.push(JSON.parse(line));
+  });
+  const exited = once(child, 'exit').then(([code]) => ({
+    code: code as number | null,
+    at: performance.now(),
+  }));
+  await until(() => lines.some((line) => line.msg?.startsWith('Server listening')));
+  return { child, port, lines, exited };
+}
+
+function received(lines: LogLine[], url: string): number {
+  return lines.filter((line) => line.msg === 'incoming request' && line.req?.url === url).length;
+}
+
+describe('startService in a real process', () => {
+  it('when SIGTERM arrives during 200 slow requests, then readiness turns 503, every request succeeds, closers run and the exit code is 0', async () => {
+    const readinessDelayMs = 300;
+    const slowMs = 1000;
+    const { child, port, lines, exited } = await startFixture({
+      SLOW_MS: String(slowMs),
+      SHUTDOWN_READINESS_DELAY_MS: String(readinessDelayMs),
+      SHUTDOWN_DRAIN_TIMEOUT_MS: '5000',
+    });
+    let answered = 0;
+    const requests = Array.from({ length: 200 }, () =>
+      sendOverTcp(port, { url: '/slow' }).then(
+        (res) => {
+          answered += 1;
+          return res.status;
+        },
+        (error: Error) => error.message,
+      ),
+    );
+    await until(() => received(lines, '/slow') === 200);
+    const answeredBeforeSignal = answered;
+
+    const signalledAt = performance.now();
+    child.kill('SIGTERM');
+    await until(() => lines.some((line) => line.msg === 'shutdown: signal received'));
+    const readiness = await sendOverTcp(port, { url: '/health/ready' });
+    const outcomes = await Promise.all(requests);
+    const { code, at } = await exited;
+
+    expect(answeredBeforeSignal).toBe(0); // all 200 were in flight when the signal came
+    expect(readiness.status).toBe(503);
+    expect(outcomes.filter((outcome) => outcome !== 200)).toEqual([]);
+    expect(code).toBe(0);
+    expect(at - signalledAt).toBeLessThan(readinessDelayMs + slowMs + 3000);
+    const messages = lines.map((line) => line.msg);
+    expect(messages).toContain('closer: postgres pool ended');
+    expect(messages.indexOf('closer: postgres pool ended')).toBeGreaterThan(
+      messages.lastIndexOf('request completed'),
+    );
+  }, 30_000);
+
+  it('when a request hangs past the drain timeout, then it is cut off, closers run and the process exits 1 within the bound', async () => {
+    const drainTimeoutMs = 300;
+    const { child, port, lines, exited } = await startFixture({
+      SHUTDOWN_DRAIN_TIMEOUT_MS: String(drainTimeoutMs),
+    });
+    const hanging = sendOverTcp(port, { url: '/hang' }).then(
+      (res) => res.status,
+      (error: Error) => error.message,
+    );
+    await until(() => received(lines, '/hang') === 1);
+
+    const signalledAt = performance.now();
+    child.kill('SIGTERM');
+    const { code, at } = await exited;
+
+    expect(code).toBe(1);
+    expect(at - signalledAt).toBeLessThan(drainTimeoutMs + 3000);
+    expect(await hanging).toMatch(/socket hang up|ECONNRESET/);
+    expect(lines.map((line) => line.msg)).toContain('closer: postgres pool ended');
+  }, 30_000);
+});
