@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import SummaryReporter from './summary-reporter.js';
 
@@ -10,5 +11,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     reporters: ['default', new SummaryReporter()],
+    // Real Postgres/Redis for packages that declare @groundwork/testing; a no-op for the others.
+    globalSetup: [fileURLToPath(new URL('./test-services-setup.js', import.meta.url))],
   },
 });

@@ -13,13 +13,17 @@ export async function probeRedis(url: string, timeoutMs: number): Promise<ProbeR
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  client.on('error', () => {});
+  // ioredis rejects connect() with a bare "Connection is closed."; the socket error says why.
+  let socketError: unknown;
+  client.on('error', (error) => {
+    socketError ??= error;
+  });
   try {
     await client.connect();
     await client.ping();
     return { ok: true };
   } catch (error) {
-    return { ok: false, problem: describeError(error) };
+    return { ok: false, problem: describeError(socketError ?? error) };
   } finally {
     client.disconnect();
   }
