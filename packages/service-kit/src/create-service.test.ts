@@ -39,6 +39,11 @@ async function buildApp(): Promise<{ app: Service; logs: Record<string, unknown>
     },
     async (request) => request.body,
   );
+  app.get(
+    '/search',
+    { schema: { querystring: Type.Object({ limit: Type.Integer({ maximum: 100 }) }) } },
+    async (request) => request.query,
+  );
   app.get('/boom', async () => {
     throw new Error(SECRET);
   });
@@ -99,6 +104,15 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
         ]),
       );
       expect(problem.errors).toHaveLength(3);
+    });
+
+    it('when a query parameter fails validation, then the field points into the query', async () => {
+      const res = await send({ url: '/search?limit=500' });
+
+      const problem = expectProblem(res, 400, 'VALIDATION_FAILED');
+      expect(problem.errors).toEqual([
+        { field: '/query/limit', message: expect.stringContaining('<= 100') },
+      ]);
     });
 
     it('when no route matches, then 404 names the route without its query string', async () => {

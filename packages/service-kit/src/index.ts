@@ -6,8 +6,8 @@ export {
   startOptionsFromEnv,
 } from './env.ts';
 export { type CheckResult, type CheckStatus, type ReadinessCheck, runCheck } from './health.ts';
-export { letThrough } from './load-shedding.ts';
-export type { LoadSheddingOptions, ServiceOptions } from './options.ts';
+export { type LoadSheddingOptions, letThrough } from './load-shedding.ts';
+export type { ServiceOptions } from './options.ts';
 export { REQUEST_ID_HEADER } from './request-id.ts';
 export {
   type ShutdownOptions,

@@ -2,12 +2,30 @@ import underPressure from '@fastify/under-pressure';
 import { commonErrors } from '@groundwork/errors';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { LoadSheddingOptions } from './options.ts';
+
+/** When the process is too busy to answer in time, new requests get 503 instead of queueing. */
+export interface LoadSheddingOptions {
+  /** Mean event loop delay above which requests are shed. 0 disables. Default 1000 ms. */
+  maxEventLoopDelayMs?: number;
+  /** Event loop utilisation (0..1) above which requests are shed. 0 disables. Default 0.98. */
+  maxEventLoopUtilization?: number;
+  /** Heap in use above which requests are shed. 0 disables (the default: size it per container). */
+  maxHeapUsedBytes?: number;
+  /** Resident set size above which requests are shed. 0 disables (the default). */
+  maxRssBytes?: number;
+  /** Value of the Retry-After header on shed requests. Default 10 s. */
+  retryAfterSeconds?: number;
+  /** How often the process is sampled. Default 1000 ms. */
+  sampleIntervalMs?: number;
+}
 
 const shedLoad: FastifyPluginAsync<Required<LoadSheddingOptions>> = async (app, options) => {
   await app.register(underPressure, {
     maxEventLoopDelay: options.maxEventLoopDelayMs,
     maxEventLoopUtilization: options.maxEventLoopUtilization,
+    // Utilisation over the last sample, not since boot: a long quiet uptime must not hide a
+    // saturated process, nor a busy start keep shedding long after it has recovered.
+    eventLoopUtilizationMode: 'interval',
     maxHeapUsedBytes: options.maxHeapUsedBytes,
     maxRssBytes: options.maxRssBytes,
     sampleInterval: options.sampleIntervalMs,

@@ -1,5 +1,6 @@
 import type { Logger } from '@groundwork/logger';
 import type { ReadinessCheck } from './health.ts';
+import type { LoadSheddingOptions } from './load-shedding.ts';
 
 /**
  * Options of `createService`. Every field but `name` has a production default; `serviceOptionsFromEnv`
@@ -36,22 +37,6 @@ export interface ServiceOptions {
   loadShedding?: LoadSheddingOptions;
   /** Serve `/docs` and `/openapi.json`. Default true. */
   docs?: boolean;
-}
-
-/** When the process is too busy to answer in time, new requests get 503 instead of queueing. */
-export interface LoadSheddingOptions {
-  /** Mean event loop delay above which requests are shed. 0 disables. Default 1000 ms. */
-  maxEventLoopDelayMs?: number;
-  /** Event loop utilisation (0..1) above which requests are shed. 0 disables. Default 0.98. */
-  maxEventLoopUtilization?: number;
-  /** Heap in use above which requests are shed. 0 disables (the default: size it per container). */
-  maxHeapUsedBytes?: number;
-  /** Resident set size above which requests are shed. 0 disables (the default). */
-  maxRssBytes?: number;
-  /** Value of the Retry-After header on shed requests. Default 10 s. */
-  retryAfterSeconds?: number;
-  /** How often the process is sampled. Default 1000 ms. */
-  sampleIntervalMs?: number;
 }
 
 /** Options after defaults and checks: what the plugins actually read. */
