@@ -27,20 +27,27 @@ async function buildApp(): Promise<{ app: Service; logs: Record<string, unknown>
   });
   app.get('/ok', async () => ({ ok: true }));
   app.post(
-    '/things',
+    '/v1/things',
     {
       schema: {
-        body: Type.Object({
-          email: Type.String({ format: 'email' }),
-          quantity: Type.Integer({ minimum: 1 }),
-          name: Type.String(),
-        }),
+        body: Type.Object(
+          {
+            email: Type.String({ format: 'email' }),
+            quantity: Type.Integer({ minimum: 1 }),
+            name: Type.String(),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ name: Type.String() }) },
       },
     },
-    async (request) => request.body,
+    async (request) => {
+      request.log.info({ thing: request.body.name }, 'thing accepted');
+      return { name: request.body.name };
+    },
   );
   app.get(
-    '/search',
+    '/v1/search',
     { schema: { querystring: Type.Object({ limit: Type.Integer({ maximum: 100 }) }) } },
     async (request) => request.query,
   );
@@ -87,15 +94,15 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
   afterAll(() => app.close());
 
   describe('problem+json', () => {
-    it('when a body fails validation, then 400 lists each failing field', async () => {
+    it('when validation fails, then each failing field is listed', async () => {
       const res = await send({
         method: 'POST',
-        url: '/things',
+        url: '/v1/things',
         body: { email: 'nope', quantity: 0 },
       });
 
       const problem = expectProblem(res, 400, 'VALIDATION_FAILED');
-      expect(problem.instance).toBe('/things');
+      expect(problem.instance).toBe('/v1/things');
       expect(problem.errors).toEqual(
         expect.arrayContaining([
           { field: '/body/email', message: expect.stringContaining('email') },
@@ -106,8 +113,19 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
       expect(problem.errors).toHaveLength(3);
     });
 
+    it('when a body has an unknown property, then 400 lists the field', async () => {
+      const res = await send({
+        method: 'POST',
+        url: '/v1/things',
+        body: { email: 'a@b.co', quantity: 1, name: 'x', role: 'admin' },
+      });
+
+      const problem = expectProblem(res, 400, 'VALIDATION_FAILED');
+      expect(problem.errors).toEqual([{ field: '/body/role', message: 'is not a known property' }]);
+    });
+
     it('when a query parameter fails validation, then the field points into the query', async () => {
-      const res = await send({ url: '/search?limit=500' });
+      const res = await send({ url: '/v1/search?limit=500' });
 
       const problem = expectProblem(res, 400, 'VALIDATION_FAILED');
       expect(problem.errors).toEqual([
@@ -115,16 +133,21 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
       ]);
     });
 
-    it('when no route matches, then 404 names the route without its query string', async () => {
-      const res = await send({ url: '/nowhere?token=abc' });
+    it('when a route outside /v1 is called, then 404 problem+json', async () => {
+      const res = await send({ url: '/things?token=abc' });
 
       const problem = expectProblem(res, 404, 'ROUTE_NOT_FOUND');
-      expect(problem.instance).toBe('/nowhere');
+      expect(problem.detail).toBe('No route matches GET /things.');
+      expect(problem.instance).toBe('/things');
       expect(res.text).not.toContain('abc');
     });
 
     it('when the body is larger than the limit, then 413', async () => {
-      const res = await send({ method: 'POST', url: '/things', body: { name: 'x'.repeat(2048) } });
+      const res = await send({
+        method: 'POST',
+        url: '/v1/things',
+        body: { name: 'x'.repeat(2048) },
+      });
 
       expectProblem(res, 413, 'PAYLOAD_TOO_LARGE');
     });
@@ -132,7 +155,7 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
     it('when the body is not JSON, then 415', async () => {
       const res = await send({
         method: 'POST',
-        url: '/things',
+        url: '/v1/things',
         headers: { 'content-type': 'application/xml' },
         body: '<thing/>',
       });
@@ -143,7 +166,7 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
     it('when the body is text/plain, then 415 (no CORS-simple bodies)', async () => {
       const res = await send({
         method: 'POST',
-        url: '/things',
+        url: '/v1/things',
         headers: { 'content-type': 'text/plain' },
         body: '{"email":"a@b.co","quantity":1,"name":"x"}',
       });
@@ -154,7 +177,7 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
     it('when the body carries a __proto__ key, then 400 and nothing is parsed', async () => {
       const res = await send({
         method: 'POST',
-        url: '/things',
+        url: '/v1/things',
         headers: { 'content-type': 'application/json' },
         body: '{"email":"a@b.co","quantity":1,"name":"x","__proto__":{"admin":true}}',
       });
@@ -168,7 +191,7 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
       expect(expectProblem(res, 409, 'CONFLICT').detail).toBe('That name is taken.');
     });
 
-    it('when a handler throws an unexpected error, then 500 shows neither message nor stack', async () => {
+    it('when a handler throws an unknown error, then the client gets a generic 500 problem without the message', async () => {
       const res = await send({ url: '/boom' });
 
       const problem = expectProblem(res, 500, 'INTERNAL');
@@ -183,26 +206,27 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
   });
 
   describe('security headers', () => {
-    it.each([
-      { label: '200', request: { url: '/ok' }, status: 200 },
-      { label: '400', request: { method: 'POST', url: '/things', body: {} }, status: 400 },
-      { label: '404', request: { url: '/nowhere' }, status: 404 },
-      {
-        label: '413',
-        request: { method: 'POST', url: '/things', body: { name: 'x'.repeat(2048) } },
-        status: 413,
-      },
-      { label: '500', request: { url: '/boom' }, status: 500 },
-      { label: 'readiness', request: { url: '/health/ready' }, status: 200 },
-    ])(
-      'when the response is $label, then it carries HSTS, CSP and nosniff, and no X-Powered-By',
-      async ({ request, status }) => {
-        const res = await send(request);
+    it('when any route answers, then CSP, HSTS and nosniff headers are set', async () => {
+      const answers = [
+        await send({ url: '/ok' }),
+        await send({ method: 'POST', url: '/v1/things', body: {} }),
+        await send({ url: '/nowhere' }),
+        await send({ method: 'POST', url: '/v1/things', body: { name: 'x'.repeat(2048) } }),
+        await send({ url: '/boom' }),
+        await send({ url: '/health/ready' }),
+      ];
 
-        expect(res.status).toBe(status);
-        expectSecurityHeaders(res);
-      },
-    );
+      expect(answers.map((res) => res.status)).toEqual([200, 400, 404, 413, 500, 200]);
+      for (const res of answers) expectSecurityHeaders(res);
+    });
+  });
+
+  it('when a service starts, then security headers, request ids and problem+json errors are in place', async () => {
+    const res = await send({ url: '/nowhere', headers: { 'x-request-id': 'start-check-1' } });
+
+    expectSecurityHeaders(res);
+    expect(res.headers['x-request-id']).toBe('start-check-1');
+    expectProblem(res, 404, 'ROUTE_NOT_FOUND');
   });
 
   describe('CORS', () => {
@@ -216,7 +240,7 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
     it('when a listed origin sends a preflight, then the methods and headers are allowed', async () => {
       const res = await send({
         method: 'OPTIONS',
-        url: '/things',
+        url: '/v1/things',
         headers: {
           origin: LISTED_ORIGIN,
           'access-control-request-method': 'POST',
@@ -235,7 +259,7 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
         const simple = await send({ url: '/ok', headers: { origin } });
         const preflight = await send({
           method: 'OPTIONS',
-          url: '/things',
+          url: '/v1/things',
           headers: { origin, 'access-control-request-method': 'POST' },
         });
 
@@ -267,28 +291,66 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
       },
     );
 
-    it('when no x-request-id arrives, then a UUID is generated and logged with each line', async () => {
+    it('when no x-request-id arrives, then a UUID is generated', async () => {
       const res = await send({ url: '/ok' });
 
-      const id = res.headers['x-request-id'];
-      expect(id).toMatch(UUID);
-      expect(logs.some((line) => line.requestId === id && line.msg === 'incoming request')).toBe(
-        true,
-      );
+      expect(res.headers['x-request-id']).toMatch(UUID);
+    });
+
+    it('when a request carries x-request-id, then every log line of that request carries it', async () => {
+      const linesBefore = logs.length;
+
+      await send({
+        method: 'POST',
+        url: '/v1/things',
+        headers: { 'x-request-id': 'trace-me-7' },
+        body: { email: 'a@b.co', quantity: 1, name: 'x' },
+      });
+
+      const ofThisRequest = logs
+        .slice(linesBefore)
+        .filter((line) => line.msg !== undefined && line.requestId !== undefined);
+      expect(ofThisRequest.map((line) => line.msg)).toEqual([
+        'incoming request',
+        'thing accepted',
+        'request completed',
+      ]);
+      for (const line of ofThisRequest) expect(line.requestId).toBe('trace-me-7');
     });
   });
 
   describe('OpenAPI', () => {
-    it('when /openapi.json is fetched, then it is OpenAPI 3.1 with the app and health routes', async () => {
+    it('when /openapi.json is fetched, then every /v1 route is documented with its schemas', async () => {
       const res = await send({ url: '/openapi.json' });
 
       expect(res.status).toBe(200);
-      const spec = res.json() as { openapi: string; paths: Record<string, unknown> };
+      const spec = res.json() as {
+        openapi: string;
+        paths: Record<string, Record<string, unknown>>;
+      };
       expect(spec.openapi).toBe('3.1.0');
-      expect(Object.keys(spec.paths)).toEqual(
-        expect.arrayContaining(['/health/live', '/health/ready', '/things']),
+      expect(Object.keys(spec.paths).sort()).toEqual(
+        [
+          '/health/live',
+          '/health/ready',
+          '/ok',
+          '/taken',
+          '/boom',
+          '/v1/search',
+          '/v1/things',
+        ].sort(),
       );
-      expect(JSON.stringify(spec.paths['/things'])).toContain('quantity');
+      expect(spec.paths['/v1/things']?.post).toMatchObject({
+        requestBody: {
+          content: { 'application/json': { schema: { required: ['email', 'quantity', 'name'] } } },
+        },
+        responses: {
+          200: { content: { 'application/json': { schema: { properties: { name: {} } } } } },
+        },
+      });
+      expect(spec.paths['/v1/search']?.get).toMatchObject({
+        parameters: [{ in: 'query', name: 'limit' }],
+      });
     });
 
     it('when /docs is fetched, then Swagger UI is served under its own CSP', async () => {

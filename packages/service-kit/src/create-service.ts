@@ -69,9 +69,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     // instead serves requests that still arrive on open connections and closes each connection
     // after its response (see health.ts), so clients retry on another instance without an error.
     return503OnClosing: false,
-    // Report every failing field, not only the first. Costlier on hostile input, which the body
-    // limit bounds; schemas should still cap string lengths and array sizes.
-    ajv: { customOptions: { allErrors: true } },
+    ajv: {
+      customOptions: {
+        // Report every failing field, not only the first. Costlier on hostile input, which the
+        // body limit bounds; schemas should still cap string lengths and array sizes.
+        allErrors: true,
+        // A schema with `additionalProperties: false` rejects unknown fields with a 400 naming
+        // them, instead of Fastify's default of silently dropping them: a typo in a client's
+        // field name should fail loudly, not be ignored.
+        removeAdditional: false,
+      },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Only JSON bodies by default: text/plain is a CORS "simple" type that skips the preflight,

@@ -70,12 +70,15 @@ export function fieldErrorsOf(error: FastifyError): FieldError[] {
   const part =
     error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'body');
   return (error.validation ?? []).map((issue) => {
-    const missing = issue.params.missingProperty;
+    // For a missing or an unknown property Ajv points at the parent object; name the property.
+    const property = issue.params.missingProperty ?? issue.params.additionalProperty;
     const pointer =
-      issue.keyword === 'required' && typeof missing === 'string'
-        ? `${issue.instancePath}/${escapePointerToken(missing)}`
+      typeof property === 'string'
+        ? `${issue.instancePath}/${escapePointerToken(property)}`
         : issue.instancePath;
-    return { field: `/${part}${pointer}`, message: issue.message ?? 'is invalid' };
+    const message =
+      issue.keyword === 'additionalProperties' ? 'is not a known property' : issue.message;
+    return { field: `/${part}${pointer}`, message: message ?? 'is invalid' };
   });
 }
 

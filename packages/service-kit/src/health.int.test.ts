@@ -49,7 +49,7 @@ describe('GET /health/ready', () => {
     });
   });
 
-  it('when Postgres is unreachable, then 503 problem+json names the postgres check', async () => {
+  it('when Postgres is unreachable, then /health/ready answers 503 naming the check', async () => {
     const app = await serviceWith([postgresCheck(1)]);
 
     const res = await app.inject('/health/ready');
