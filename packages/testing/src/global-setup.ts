@@ -5,13 +5,18 @@ import { dropStaleTestDatabases } from './test-database.ts';
 
 /**
  * Vitest global setup: resolves Postgres and Redis once per run (starting containers if it must),
- * hands them to every worker, and stops the containers at the end. It never fails for a missing
- * service: the test files that need it skip, or under CI fail, naming it.
+ * hands them to every worker, drops test databases that killed runs left behind, and stops the
+ * containers at the end. It never fails for a missing service: the test files that need it skip,
+ * or under CI fail, naming it.
+ *
+ * `@groundwork/vitest-config` registers it for every package that declares `@groundwork/testing`
+ * (and `test/fixtures/vitest.config.ts` shows registering it by path without the shared config).
  *
  * @example
  * ```ts
- * // vitest.config.ts
- * export default defineConfig({ test: { globalSetup: ['@groundwork/testing/global-setup'] } });
+ * // package.json:    "devDependencies": { "@groundwork/testing": "*" }
+ * // vitest.config.ts, unchanged:
+ * export { default } from '@groundwork/vitest-config';
  * ```
  */
 export default async function setupTestServices(

@@ -45,6 +45,7 @@ async function runVitest(
   root: string,
   env: Record<string, string>,
   files: readonly string[] = [],
+  config: readonly string[] = [],
 ): Promise<NestedRun> {
   const run = randomBytes(4).toString('hex');
   const outDir = await mkdtemp(join(tmpdir(), 'gw-harness-'));
@@ -63,6 +64,7 @@ async function runVitest(
           ...files,
           '--root',
           root,
+          ...config,
           '--maxWorkers=3',
           // Results cache off: it would write node_modules/ into the fixture folders.
           '--no-cache',
@@ -72,7 +74,7 @@ async function runVitest(
         ],
         {
           env: { ...inherited, GW_SELFTEST_RUN: run, GW_SELFTEST_OUT: outDir, ...env },
-          timeout: 60_000,
+          timeout: 30_000,
         },
         (error, stdout, stderr) => {
           const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
@@ -201,5 +203,33 @@ describeWithServices('the vitest harness, run for real', ['postgres', 'redis'], 
 
     expect(run.exitCode, run.output).toBe(0);
     expect(run.report.numPassedTests).toBe(1);
+  }, 60_000);
+
+  test.concurrent('when a config does not register the global setup, then each file resolves the services itself, without containers', async ({
+    expect,
+  }) => {
+    const noSetup = ['--config', join(fixturesDir, 'vitest.no-setup.config.ts')];
+
+    const [working, missing] = await Promise.all([
+      runVitest(
+        fixturesDir,
+        { TEST_POSTGRES_URL: db.adminUrl, TEST_REDIS_URL: redis.url, CI: '' },
+        ['hooks-only'],
+        noSetup,
+      ),
+      runVitest(
+        fixturesDir,
+        { TEST_POSTGRES_URL: CLOSED_POSTGRES, TEST_REDIS_URL: redis.url, CI: '' },
+        ['hooks-only'],
+        noSetup,
+      ),
+    ]);
+
+    expect(working.exitCode, working.output).toBe(0);
+    expect(working.report.numPassedTests).toBe(1);
+    expect(missing.report.numPendingTests).toBe(1);
+    expect(missing.output).toContain(
+      'Containers start only from the @groundwork/testing global setup, which this vitest config does not register.',
+    );
   }, 60_000);
 });
