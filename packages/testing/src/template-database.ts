@@ -77,8 +77,9 @@ export async function ensureTemplateDatabase(
     await client.query('select pg_advisory_lock($1, hashtext($2))', lock);
     try {
       // Whoever held the lock before us may have built it.
-      if (!(await databaseExists(client, template)))
+      if (!(await databaseExists(client, template))) {
         await buildTemplate(client, adminUrl, template, spec);
+      }
       await dropOtherVersions(client, spec, template);
       return template;
     } finally {

@@ -115,30 +115,27 @@ function useResource<T>(
  * ```
  */
 export function usePostgres(options: { readonly template?: TemplateSpec } = {}): PostgresHandle {
-  let adminUrl = '';
-  const database = useResource<TestDatabase>(
+  const { template } = options;
+  const current = useResource<{ readonly database: TestDatabase; readonly adminUrl: string }>(
     'postgres',
     'usePostgres()',
-    async (url) => {
-      adminUrl = url;
-      return createTestDatabase(
-        options.template === undefined
-          ? { adminUrl: url }
-          : { adminUrl: url, template: options.template },
-      );
-    },
-    (db) => db.drop(),
+    async (adminUrl) => ({
+      database: await createTestDatabase(
+        template === undefined ? { adminUrl } : { adminUrl, template },
+      ),
+      adminUrl,
+    }),
+    ({ database }) => database.drop(),
   );
   return {
     get name() {
-      return database().name;
+      return current().database.name;
     },
     get url() {
-      return database().url;
+      return current().database.url;
     },
     get adminUrl() {
-      database();
-      return adminUrl;
+      return current().adminUrl;
     },
   };
 }
