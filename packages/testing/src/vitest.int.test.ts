@@ -114,7 +114,8 @@ describeWithServices('the vitest harness, run for real', ['postgres', 'redis'], 
     }
   });
 
-  test.concurrent('when two files run in parallel, then each gets its own database and prefix, the template is migrated once, and all is cleaned up after', async ({
+  // Also proves a Redis prefix per file, one template migration per run, and nothing left after.
+  test.concurrent('when two test files run at once, then each gets its own database', async ({
     expect,
   }) => {
     const sentinel = `gw:selftest:sentinel:${randomBytes(4).toString('hex')}`;
