@@ -31,7 +31,7 @@ for (const group of ['apps', 'packages']) {
   }
 }
 
-console.log(`Tests ran on Node ${[...versions].join(', ') || 'unknown'}`);
+process.stdout.write(`Tests ran on Node ${[...versions].join(', ') || 'unknown'}\n`);
 const wrong = [...versions].filter((version) => !version.startsWith(`v${expectedMajor}.`));
 if (versions.size === 0 || wrong.length > 0) {
   console.error(
@@ -43,5 +43,7 @@ if (totals.passed === 0) {
   console.error('ERROR: no test passed');
   process.exitCode = 1;
 }
-console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.stdout.write(
+  `tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`,
+);
 if (totals.failed > 0) process.exitCode = 1;
