@@ -1,1 +1,5 @@
-export {};
+export {
+  type ApplyMigrationsOptions,
+  type ApplyMigrationsResult,
+  applyMigrations,
+} from './migrations/apply-migrations.ts';
