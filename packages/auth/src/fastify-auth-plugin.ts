@@ -1,0 +1,152 @@
+import type { AppError } from '@groundwork/errors';
+import type {
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  onRequestHookHandler,
+  preHandlerAsyncHookHandler,
+} from 'fastify';
+import fp from 'fastify-plugin';
+import { authErrors } from './auth-errors.ts';
+import { can, type Permission } from './policies.ts';
+import type { Principal } from './principal.ts';
+import { runWithTenant } from './tenant-context.ts';
+import { refusalOf } from './token-refusal.ts';
+import {
+  checkVerifyOptions,
+  type VerifyAccessTokenOptions,
+  verifyAccessToken,
+} from './verify-access-token.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The caller, proven by its access token. Set on every route that `authenticate` guards;
+     * reading it anywhere else throws (a wiring mistake must not look like an anonymous caller).
+     */
+    readonly principal: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Lets a route inside an `authenticate` scope answer without a token. */
+    public?: boolean;
+  }
+}
+
+export type AuthenticateOptions = VerifyAccessTokenOptions;
+
+/** The `realm` of every challenge: one protection space across all Groundwork services. */
+const REALM = 'groundwork';
+
+const PRINCIPAL = Symbol('groundwork.principal');
+type WithPrincipal = FastifyRequest & { [PRINCIPAL]: Principal | null };
+
+// RFC 9110: the scheme is case-insensitive; RFC 6750: one space, then the token. Tokens are
+// read only from the header, never from the query string, where they would end up in logs.
+const BEARER = /^bearer +(\S+) *$/i;
+
+const authenticatePlugin: FastifyPluginAsync<AuthenticateOptions> = async (app, options) => {
+  checkVerifyOptions(options);
+  app.decorateRequest(PRINCIPAL, null);
+  app.decorateRequest('principal', {
+    getter(this: FastifyRequest) {
+      const principal = (this as WithPrincipal)[PRINCIPAL];
+      if (principal === null) {
+        throw authErrors.AUTH_TENANT_CONTEXT_MISSING.create(
+          'request.principal was read on a route that authenticate does not guard',
+        );
+      }
+      return principal;
+    },
+  });
+
+  // onRequest, so that an unauthenticated request is refused before its body is even read.
+  const verify: onRequestHookHandler = (request, reply, done) => {
+    if (request.routeOptions.config.public === true) return done();
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    if (token === undefined) {
+      reply.header('www-authenticate', `Bearer realm="${REALM}"`);
+      return done(
+        authErrors.AUTH_TOKEN_MISSING.create(
+          'Send an access token as Authorization: Bearer <token>.',
+        ),
+      );
+    }
+    verifyAccessToken(token, options).then(
+      (principal) => {
+        (request as WithPrincipal)[PRINCIPAL] = principal;
+        // The rest of the lifecycle (body parsing, later hooks, the handler and all it awaits)
+        // runs inside the tenant context, so repositories can scope every query to it.
+        runWithTenant(principal, () => done());
+      },
+      (error: unknown) => {
+        const refusal = refusalOf(error);
+        if (refusal !== undefined) {
+          request.log.info({ tokenRefusal: refusal }, 'access token refused');
+          reply.header('www-authenticate', `Bearer realm="${REALM}", error="invalid_token"`);
+        }
+        done(error as AppError);
+      },
+    );
+  };
+  app.addHook('onRequest', verify);
+};
+
+/**
+ * Requires a valid access token on every route of the scope it is registered in (zero trust:
+ * each service checks tokens itself, whatever the gateway did). A missing token is 401
+ * AUTH_TOKEN_MISSING; any invalid token is 401 AUTH_TOKEN_INVALID with
+ * `WWW-Authenticate: Bearer error="invalid_token"`, the reason going to the log only. Routes
+ * opt out with `config: { public: true }`. The verified principal is `request.principal`, and
+ * `currentTenant()` in any code the handler calls.
+ *
+ * Register it inside the plugin that declares the protected routes, so the kit's health and
+ * docs routes stay outside it.
+ *
+ * @example
+ * await app.register(async (v1) => {
+ *   await v1.register(authenticate, { keys: createRemoteKeyResolver({ url: config.JWKS_URL }), issuer: config.TOKEN_ISSUER });
+ *   v1.post('/v1/orders', { preHandler: authorize('orders:write') }, placeOrderHandler);
+ * });
+ */
+export const authenticate = fp(authenticatePlugin, {
+  name: '@groundwork/auth/authenticate',
+  fastify: '5.x',
+});
+
+/** An ABAC rule over the caller and the request: may return a promise (to load the resource). */
+export type RequestPolicy<Request extends FastifyRequest = FastifyRequest> = (
+  principal: Principal,
+  request: Request,
+) => boolean | Promise<boolean>;
+
+/**
+ * A preHandler that lets the request through only if the principal holds `permission` (RBAC) or
+ * satisfies `policy` (ABAC). Otherwise 403 AUTH_FORBIDDEN; for a missing permission, with the
+ * RFC 6750 `insufficient_scope` challenge naming it. On a route that `authenticate` does not
+ * guard it fails closed (500), never open.
+ *
+ * @example
+ * app.delete('/v1/orgs/:orgId', {
+ *   preHandler: [authorize('org:manage'), authorize((principal, request) => sameTenant(principal, { orgId: request.params.orgId }))],
+ * }, deleteOrganizationHandler);
+ */
+export function authorize(permission: Permission): preHandlerAsyncHookHandler;
+export function authorize<Request extends FastifyRequest>(
+  policy: RequestPolicy<Request>,
+): preHandlerAsyncHookHandler;
+export function authorize(requirement: Permission | RequestPolicy): preHandlerAsyncHookHandler {
+  if (typeof requirement === 'string') {
+    return async function requirePermission(request: FastifyRequest, reply: FastifyReply) {
+      if (can(request.principal, requirement)) return;
+      reply.header(
+        'www-authenticate',
+        `Bearer realm="${REALM}", error="insufficient_scope", scope="${requirement}"`,
+      );
+      throw authErrors.AUTH_FORBIDDEN.create(`This action needs the ${requirement} permission.`);
+    };
+  }
+  return async function requirePolicy(request: FastifyRequest) {
+    if (await requirement(request.principal, request)) return;
+    throw authErrors.AUTH_FORBIDDEN.create();
+  };
+}
