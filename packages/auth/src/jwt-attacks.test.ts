@@ -23,7 +23,7 @@ import {
 import { ISSUER, makeTestKey, NOW, NOW_SECONDS, validClaims, validHeader } from '../test/issuer.ts';
 import { type JwksServer, startJwksServer } from '../test/jwks-server.ts';
 import { authErrors, INVALID_TOKEN_DETAIL } from './auth-errors.ts';
-import { createRemoteKeyResolver } from './key-resolvers.ts';
+import { createLocalKeyResolver, createRemoteKeyResolver } from './key-resolvers.ts';
 import { type RefusalReason, refusalOf } from './token-refusal.ts';
 import { type VerifyAccessTokenOptions, verifyAccessToken } from './verify-access-token.ts';
 
@@ -44,12 +44,17 @@ const P256_ORDER = Buffer.from(
 
 let issuerJwks: JwksServer;
 let attackerJwks: JwksServer;
-let options: VerifyAccessTokenOptions;
+let remoteOptions: VerifyAccessTokenOptions;
+const localOptions: VerifyAccessTokenOptions = {
+  keys: createLocalKeyResolver({ keys: [issuerKey.publicJwk] }),
+  issuer: ISSUER,
+  now: () => NOW,
+};
 
 beforeAll(async () => {
   issuerJwks = await startJwksServer({ keys: [issuerKey.publicJwk] });
   attackerJwks = await startJwksServer({ keys: [attackerKey.publicJwk, impostorKey.publicJwk] });
-  options = {
+  remoteOptions = {
     keys: createRemoteKeyResolver({ url: issuerJwks.url }),
     issuer: ISSUER,
     now: () => NOW,
@@ -499,26 +504,38 @@ const expectedProblem = toProblem(authErrors.AUTH_TOKEN_INVALID.create(INVALID_T
   instance: '/v1/orders',
 });
 
-describe('JWT attack suite: every crafted token is refused with the same error', () => {
-  test('when a genuine token is presented, then it verifies (the suite refuses only what it should)', async () => {
-    await expect(verifyAccessToken(issued(), options)).resolves.toMatchObject({ sub: 'user-1' });
-  });
+/** Both ways a verifier gets keys: services fetch the JWKS over HTTP, the issuer holds its own. */
+const verifiers: { name: string; options: () => VerifyAccessTokenOptions }[] = [
+  { name: 'keys from the issuer JWKS over HTTP', options: () => remoteOptions },
+  { name: 'keys from a local JWKS', options: () => localOptions },
+];
 
-  for (const attack of attacks) {
-    test(`when ${attack.name}, then the token is refused as AUTH_TOKEN_INVALID`, async () => {
-      const before = attackerJwks.fetches;
-      const error = await verifyAccessToken(attack.token(), options).then(
-        () => undefined,
-        (thrown: unknown) => thrown,
-      );
-      expect(error).toBeInstanceOf(AppError);
-      expect(authErrors.AUTH_TOKEN_INVALID.is(error)).toBe(true);
-      expect((error as AppError).message).toBe(INVALID_TOKEN_DETAIL);
-      expect(toProblem(error, { instance: '/v1/orders' })).toEqual(expectedProblem);
-      const refusal = refusalOf(error);
-      expect(refusal?.reason).toBe(attack.reason);
-      if (attack.claim !== undefined) expect(refusal?.claim).toBe(attack.claim);
-      if (attack.attackerServerUntouched) expect(attackerJwks.fetches).toBe(before);
+describe('JWT attack suite: every crafted token is refused with the same error', () => {
+  for (const verifier of verifiers) {
+    describe(verifier.name, () => {
+      test('when a genuine token is presented, then it verifies (the suite refuses only what it should)', async () => {
+        await expect(verifyAccessToken(issued(), verifier.options())).resolves.toMatchObject({
+          sub: 'user-1',
+        });
+      });
+
+      for (const attack of attacks) {
+        test(`when ${attack.name}, then the token is refused as AUTH_TOKEN_INVALID`, async () => {
+          const before = attackerJwks.fetches;
+          const error = await verifyAccessToken(attack.token(), verifier.options()).then(
+            () => undefined,
+            (thrown: unknown) => thrown,
+          );
+          expect(error).toBeInstanceOf(AppError);
+          expect(authErrors.AUTH_TOKEN_INVALID.is(error)).toBe(true);
+          expect((error as AppError).message).toBe(INVALID_TOKEN_DETAIL);
+          expect(toProblem(error, { instance: '/v1/orders' })).toEqual(expectedProblem);
+          const refusal = refusalOf(error);
+          expect(refusal?.reason).toBe(attack.reason);
+          if (attack.claim !== undefined) expect(refusal?.claim).toBe(attack.claim);
+          if (attack.attackerServerUntouched) expect(attackerJwks.fetches).toBe(before);
+        });
+      }
     });
   }
 

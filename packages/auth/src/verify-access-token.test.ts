@@ -115,6 +115,12 @@ describe('verifyAccessToken', () => {
     ).resolves.toMatchObject({ sub: 'user-1' });
   });
 
+  test('when something other than a string is passed as the token, then it is refused as malformed', async () => {
+    for (const token of [undefined, null, 42, { alg: 'none' }]) {
+      expect(await refusal(token as unknown as string)).toMatchObject({ reason: 'malformed' });
+    }
+  });
+
   test('when the options allow more than 30 s of clock skew, then verification refuses to run', async () => {
     await expect(
       verifyAccessToken(sign(), { ...options, clockToleranceSeconds: 31 }),

@@ -68,7 +68,11 @@ export async function verifyAccessToken(
   options: VerifyAccessTokenOptions,
 ): Promise<Principal> {
   const settings = checkVerifyOptions(options);
-  if (typeof token !== 'string' || token.length > settings.maxTokenLength) {
+  // Callers pass header values: guard the type too, since JavaScript callers can pass anything.
+  if (typeof token !== 'string') {
+    throw invalidToken(new TokenRefusal('malformed', 'The token is not a string'));
+  }
+  if (token.length > settings.maxTokenLength) {
     throw invalidToken(
       new TokenRefusal('too_large', `Token longer than ${settings.maxTokenLength} characters`),
     );
