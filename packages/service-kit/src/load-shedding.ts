@@ -7,7 +7,11 @@ import fp from 'fastify-plugin';
 export interface LoadSheddingOptions {
   /** Mean event loop delay above which requests are shed. 0 disables. Default 1000 ms. */
   maxEventLoopDelayMs?: number;
-  /** Event loop utilisation (0..1) above which requests are shed. 0 disables. Default 0.98. */
+  /**
+   * Event loop utilisation (0..1) above which requests are shed. 0 disables, the default: a
+   * process at full utilisation may still answer in time (the delay above is the signal that it
+   * no longer does), and a busy second at boot would otherwise shed the first requests.
+   */
   maxEventLoopUtilization?: number;
   /** Heap in use above which requests are shed. 0 disables (the default: size it per container). */
   maxHeapUsedBytes?: number;

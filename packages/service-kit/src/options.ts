@@ -80,7 +80,7 @@ export function normaliseOptions(options: ServiceOptions): NormalisedOptions {
     readinessChecks: options.readinessChecks ?? [],
     loadShedding: {
       maxEventLoopDelayMs: options.loadShedding?.maxEventLoopDelayMs ?? 1000,
-      maxEventLoopUtilization: options.loadShedding?.maxEventLoopUtilization ?? 0.98,
+      maxEventLoopUtilization: options.loadShedding?.maxEventLoopUtilization ?? 0,
       maxHeapUsedBytes: options.loadShedding?.maxHeapUsedBytes ?? 0,
       maxRssBytes: options.loadShedding?.maxRssBytes ?? 0,
       retryAfterSeconds: positiveInteger(
