@@ -1,5 +1,13 @@
 export {
+  createDatabaseClient,
+  type DatabaseClient,
+  type DatabaseClientOptions,
+  type PrismaClientClass,
+} from './create-database-client.ts';
+export { dbErrors } from './db-errors.ts';
+export {
   type ApplyMigrationsOptions,
   type ApplyMigrationsResult,
   applyMigrations,
 } from './migrations/apply-migrations.ts';
+export { toDomainError } from './prisma-errors.ts';
