@@ -10,4 +10,12 @@ export {
   type ApplyMigrationsResult,
   applyMigrations,
 } from './migrations/apply-migrations.ts';
+export {
+  type DataOf,
+  type RowOf,
+  type UpdateVersionedOptions,
+  updateVersioned,
+  type VersionedDelegate,
+  type WhereOf,
+} from './optimistic-lock.ts';
 export { toDomainError } from './prisma-errors.ts';
