@@ -6,6 +6,17 @@ export {
 } from './create-database-client.ts';
 export { dbErrors } from './db-errors.ts';
 export {
+  type FilterField,
+  type FilterOperator,
+  type FilterType,
+  type FilterWhere,
+  type ParseSortOptions,
+  parseFilter,
+  parseSort,
+  type SortDirection,
+  type SortField,
+} from './list-query.ts';
+export {
   type ApplyMigrationsOptions,
   type ApplyMigrationsResult,
   applyMigrations,
@@ -18,4 +29,12 @@ export {
   type VersionedDelegate,
   type WhereOf,
 } from './optimistic-lock.ts';
+export {
+  type FindPageOptions,
+  findPage,
+  type LimitOptions,
+  type Page,
+  type PageableDelegate,
+  parseLimit,
+} from './pagination.ts';
 export { toDomainError } from './prisma-errors.ts';
