@@ -164,8 +164,7 @@ export function parseFilter<const S extends Record<string, FilterField>>(
       continue;
     }
     const coerced = parsed.map((result) => ('value' in result ? result.value : undefined));
-    const conditions = (where[field] ??= {});
-    conditions[PRISMA_OPERATOR[op]] = op === 'in' ? coerced : coerced[0];
+    where[field] = { ...where[field], [PRISMA_OPERATOR[op]]: op === 'in' ? coerced : coerced[0] };
   }
   if (errors.length > 0) {
     throw dbErrors.DB_INVALID_LIST_QUERY.create('The filter is not valid.', { fields: errors });
