@@ -29,6 +29,7 @@ export {
   type VersionedDelegate,
   type WhereOf,
 } from './optimistic-lock.ts';
+export { type OutboxEvent, type TransactionClient, writeOutboxEvent } from './outbox.ts';
 export {
   type FindPageOptions,
   findPage,
