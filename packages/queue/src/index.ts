@@ -1,0 +1,31 @@
+export { BACKOFF_STRATEGY, type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+export { createQueueConnection, DEFAULT_PREFIX, type QueueConnection } from './connection.ts';
+export {
+  type DeadLetter,
+  type DeadLetterQuery,
+  deadLetterQueueName,
+  dropDeadLetter,
+  findDeadLetterQueues,
+  listDeadLetters,
+  replayDeadLetter,
+} from './dead-letters.ts';
+export {
+  DEAD_LETTER_SUFFIX,
+  defineJob,
+  type JobDefinition,
+  type JobDefinitionInput,
+  type PayloadOf,
+} from './define-job.ts';
+export { assertNoEviction, readEvictionPolicy } from './eviction-policy.ts';
+export { isTraceparent } from './job-data.ts';
+export { createProducer, type EnqueueOptions, type Producer } from './producer.ts';
+export { queueErrors } from './queue-errors.ts';
+export {
+  createWorker,
+  type JobHandler,
+  type QueueWorker,
+  type ReceivedJob,
+  type Retention,
+  type WorkerLogger,
+  type WorkerOptions,
+} from './worker.ts';
