@@ -22,6 +22,17 @@ export {
   applyMigrations,
 } from './migrations/apply-migrations.ts';
 export {
+  type CheckReversibleOptions,
+  checkMigrationsReversible,
+} from './migrations/check-reversible.ts';
+export {
+  formatLintFindings,
+  type LintFinding,
+  type LintRule,
+  lintMigrationSql,
+  lintMigrations,
+} from './migrations/lint-migrations.ts';
+export {
   type DataOf,
   type RowOf,
   type UpdateVersionedOptions,
