@@ -1,4 +1,6 @@
+import { createTestDatabase } from '@groundwork/testing';
 import { usePostgres } from '@groundwork/testing/vitest';
+import pg from 'pg';
 import { afterEach, describe, expect, test } from 'vitest';
 import { PrismaClient } from '../test/fixtures/shop/src/generated/prisma/client.ts';
 import { shopMigrationsDir, shopTemplate } from '../test/support/shop-database.ts';
@@ -116,5 +118,52 @@ describe('createDatabaseClient', () => {
 
     expect(client.pool.ended).toBe(true);
     expect(client.pool.totalCount).toBe(0);
+  });
+
+  test('when replica URLs are given, then plain reads go to a replica while writes, transactions and primary reads use the primary', async () => {
+    const replica = await createTestDatabase({ adminUrl: db.adminUrl, template: shopTemplate });
+    try {
+      const seed = new pg.Client({ connectionString: replica.url });
+      await seed.connect();
+      await seed.query(
+        `INSERT INTO "Product" (id, "tenantId", sku, name, "priceCents") VALUES (gen_random_uuid(), $1, 'on-replica', 'R', 1)`,
+        [tenantId],
+      );
+      await seed.end();
+      const client = open({ replicaUrls: [replica.url] });
+
+      await client.prisma.product.create({
+        data: { tenantId, sku: 'on-primary', name: 'P', priceCents: 1 },
+      });
+      const skus = async (rows: PromiseLike<{ sku: string }[]>) =>
+        (await rows).map((row) => row.sku).sort();
+
+      expect(await skus(client.prisma.product.findMany({ where: { tenantId } }))).toEqual([
+        'on-replica',
+      ]);
+      expect(await skus(client.primary.product.findMany({ where: { tenantId } }))).toEqual([
+        'on-primary',
+      ]);
+      expect(
+        await skus(
+          client.prisma.$transaction((tx) => tx.product.findMany({ where: { tenantId } })),
+        ),
+      ).toEqual(['on-primary']);
+    } finally {
+      for (const client of opened.splice(0)) await client.disconnect();
+      await replica.drop();
+    }
+  });
+
+  test('when a replica cannot be reached, then readiness fails and verifyConnection names the replica variable', async () => {
+    const client = open({
+      replicaUrls: ['postgresql://reader:hunter2@127.0.0.1:1/orders'],
+      connectionTimeoutMs: 500,
+    });
+
+    await expect(client.readinessCheck.check(new AbortController().signal)).rejects.toThrow();
+    await expect(client.verifyConnection()).rejects.toThrow(
+      'DATABASE_REPLICA_URLS[0]: cannot reach PostgreSQL at 127.0.0.1:1/orders (ECONNREFUSED).',
+    );
   });
 });

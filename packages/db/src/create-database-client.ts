@@ -1,6 +1,7 @@
 import type { AppError } from '@groundwork/errors';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { readReplicas } from '@prisma/extension-read-replicas';
 import pg from 'pg';
 import { dbErrors } from './db-errors.ts';
 import { describeServer, toPgConnection } from './postgres-url.ts';
@@ -26,6 +27,12 @@ export interface DatabaseClientOptions {
   readonly applicationName?: string;
   /** Errors of idle pooled connections (e.g. the server restarted); log them. */
   readonly onPoolError?: (error: Error) => void;
+  /**
+   * Read replicas (`DATABASE_REPLICA_URLS`). When given, `prisma` sends reads outside
+   * transactions to a random replica and everything else to the primary; `primary` always
+   * uses the primary, for reads that must see the caller's own writes. Same pool settings.
+   */
+  readonly replicaUrls?: readonly string[];
 }
 
 /** What `new PrismaClient(...)` of any generated client accepts and returns. */
@@ -34,10 +41,14 @@ export type PrismaClientClass<Client> = new (options: {
 }) => Client;
 
 export interface DatabaseClient<Client> {
-  /** The service's own generated PrismaClient, on the pool below. */
+  /** The service's own generated PrismaClient; reads go to replicas when there are any. */
   readonly prisma: Client;
+  /** The same client bound to the primary only: read-your-writes paths use it. */
+  readonly primary: Client;
+  /** The primary's pool. */
   readonly pool: pg.Pool;
-  /** For the service kit's `addReadinessCheck`: passes when a pooled connection answers. */
+  readonly replicaPools: readonly pg.Pool[];
+  /** For the service kit's `addReadinessCheck`: passes when the primary and every replica answer. */
   readonly readinessCheck: { readonly name: 'postgres'; check(signal: AbortSignal): Promise<void> };
   /**
    * Resolves once PostgreSQL answers; otherwise rejects with DB_UNAVAILABLE naming the variable
@@ -58,64 +69,93 @@ const DEFAULTS = {
 
 /**
  * Builds a service's PrismaClient on `@prisma/adapter-pg` with a bounded pool, connection and
- * statement timeouts, a readiness check and a clean shutdown. No I/O happens until first use.
+ * statement timeouts, optional read replicas, a readiness check and a clean shutdown. No I/O
+ * happens until first use.
  *
  * @example
  * import { PrismaClient } from './generated/prisma/client.ts';
  *
  * const db = createDatabaseClient(PrismaClient, {
  *   url: config.DATABASE_URL,
+ *   replicaUrls: config.DATABASE_REPLICA_URLS,
  *   applicationName: 'orders',
  * });
  * await db.verifyConnection();
  * app.addReadinessCheck(db.readinessCheck);
  * onShutdown(() => db.disconnect());
- * const products = await db.prisma.product.findMany();
+ * const products = await db.prisma.product.findMany(); // a replica, if any
+ * const mine = await db.primary.order.findUnique({ where: { id } }); // read-your-writes
  */
 export function createDatabaseClient<Client extends { $disconnect(): Promise<void> }>(
   PrismaClient: PrismaClientClass<Client>,
   options: DatabaseClientOptions,
 ): DatabaseClient<Client> {
   const settings = { ...DEFAULTS, ...withoutUndefined(options) };
-  const { connectionString, schema } = parseUrl(options.url, settings.urlVariable);
-  const pool = new pg.Pool({
-    connectionString,
-    max: settings.poolSize,
-    connectionTimeoutMillis: settings.connectionTimeoutMs,
-    idleTimeoutMillis: settings.idleTimeoutMs,
-    ...(settings.statementTimeoutMs > 0 ? { statement_timeout: settings.statementTimeoutMs } : {}),
-    ...(options.applicationName ? { application_name: options.applicationName } : {}),
-  });
-  const adapter = new PrismaPg(pool, {
-    schema,
-    disposeExternalPool: true,
-    ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
-  });
-  const prisma = new PrismaClient({ adapter });
-  const server = describeServer(options.url);
+  const connect = (url: string, variable: string) => {
+    const { connectionString, schema } = parseUrl(url, variable);
+    const pool = new pg.Pool({
+      connectionString,
+      max: settings.poolSize,
+      connectionTimeoutMillis: settings.connectionTimeoutMs,
+      idleTimeoutMillis: settings.idleTimeoutMs,
+      ...(settings.statementTimeoutMs > 0
+        ? { statement_timeout: settings.statementTimeoutMs }
+        : {}),
+      ...(options.applicationName ? { application_name: options.applicationName } : {}),
+    });
+    const adapter = new PrismaPg(pool, {
+      schema,
+      disposeExternalPool: true,
+      ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
+    });
+    return { pool, client: new PrismaClient({ adapter }), server: describeServer(url), variable };
+  };
+
+  const primary = connect(options.url, settings.urlVariable);
+  const replicas = (options.replicaUrls ?? []).map((url, i) =>
+    connect(url, `DATABASE_REPLICA_URLS[${i}]`),
+  );
+  const prisma =
+    replicas.length === 0
+      ? primary.client
+      : ((primary.client as unknown as Extendable).$extends(
+          readReplicas({ replicas: replicas.map((r) => r.client as never) }),
+        ) as Client);
+  const all = [primary, ...replicas];
 
   return {
     prisma,
-    pool,
+    primary: primary.client,
+    pool: primary.pool,
+    replicaPools: replicas.map((r) => r.pool),
     readinessCheck: {
       name: 'postgres',
       async check() {
-        await pool.query('SELECT 1');
+        await Promise.all(all.map(({ pool }) => pool.query('SELECT 1')));
       },
     },
     async verifyConnection() {
-      try {
-        await pool.query('SELECT 1');
-      } catch (error) {
-        throw unreachable(settings.urlVariable, server, error);
+      for (const { pool, variable, server } of all) {
+        try {
+          await pool.query('SELECT 1');
+        } catch (error) {
+          throw unreachable(variable, server, error);
+        }
       }
     },
     async disconnect() {
-      // Prisma disposes the adapter, which ends the pool (disposeExternalPool).
-      await prisma.$disconnect();
-      if (!pool.ended) await pool.end();
+      // Prisma disposes each adapter, which ends its pool (disposeExternalPool).
+      for (const { client, pool } of all) {
+        await client.$disconnect();
+        if (!pool.ended) await pool.end();
+      }
     },
   };
+}
+
+/** The one method of a Prisma client the replica extension needs. */
+interface Extendable {
+  $extends(extension: unknown): unknown;
 }
 
 function parseUrl(url: string, variable: string) {
