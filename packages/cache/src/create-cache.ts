@@ -328,7 +328,7 @@ export function createCache<V>(options: CacheOptions<V>): Cache<V> {
   redis.on('ready', onReady);
 
   return {
-    getOrLoad(key, loader, callOptions = {}) {
+    async getOrLoad(key, loader, callOptions = {}) {
       checkKey(key);
       const ttlSeconds = callOptions.ttlSeconds ?? settings.defaultTtlSeconds;
       checkPositive('ttlSeconds', ttlSeconds);
