@@ -11,6 +11,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { usePostgres } from '@groundwork/testing/vitest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { applyMigrations } from '../src/index.ts';
 import {
@@ -32,8 +33,8 @@ const names = {
   shadow: uniqueDatabaseName('gw_cli_shadow'),
   fallback: uniqueDatabaseName('gw_cli_fallback'),
 };
-const devUrl = databaseUrl(names.dev);
-
+const server = usePostgres();
+let devUrl: string;
 let service: ServiceFolder;
 
 /** `npx prisma <args>` in the service folder, against the dev database unless told otherwise. */
@@ -74,11 +75,12 @@ async function useSchema(file: string) {
 }
 
 beforeAll(async () => {
+  devUrl = databaseUrl(server.adminUrl, names.dev);
   service = await createServiceFolder(fixture);
 });
 
 afterAll(async () => {
-  await dropDatabases(Object.values(names));
+  await dropDatabases(server.adminUrl, Object.values(names));
   await service?.remove();
 });
 
@@ -98,7 +100,7 @@ describe('prisma CLI on the offline schema engine', { timeout: 60_000 }, () => {
 
       expectExit(result, 0);
       expect(result.output).toContain('Your database is now in sync with your schema');
-      expect(await databaseExists(names.dev)).toBe(true);
+      expect(await databaseExists(server.adminUrl, names.dev)).toBe(true);
       expect(await migrationSql('init')).toContain('CREATE TABLE "User"');
     });
 
@@ -150,7 +152,8 @@ describe('prisma CLI on the offline schema engine', { timeout: 60_000 }, () => {
         ...result.output.matchAll(/created shadow database (prisma_migrate_shadow_db_[\w-]+)/g),
       ];
       expect(shadows.length).toBeGreaterThan(0);
-      for (const [, name] of shadows) expect(await databaseExists(name ?? '')).toBe(false);
+      for (const [, name] of shadows)
+        expect(await databaseExists(server.adminUrl, name ?? '')).toBe(false);
     });
 
     test('when nothing changed, then migrate dev reports "Already in sync" and writes no migration', async () => {
@@ -344,7 +347,7 @@ CREATE TRIGGER user_default_name BEFORE INSERT ON "User" FOR EACH ROW EXECUTE FU
   describe('deploying to another database', () => {
     let deployUrl: string;
     beforeAll(async () => {
-      deployUrl = await createDatabase(names.deploy);
+      deployUrl = await createDatabase(server.adminUrl, names.deploy);
     });
 
     test('when a database has none of the migrations, then migrate status lists them as pending and exits 1', async () => {
@@ -405,8 +408,8 @@ CREATE TRIGGER user_default_name BEFORE INSERT ON "User" FOR EACH ROW EXECUTE FU
     });
 
     test('when DATABASE_URL carries ?schema=, then migrate deploy creates the tables in that schema (pitfall: ?schema= ignored)', async () => {
-      await createDatabase(names.tenant);
-      const tenantUrl = databaseUrl(names.tenant, { schema: 'tenant_a' });
+      await createDatabase(server.adminUrl, names.tenant);
+      const tenantUrl = databaseUrl(server.adminUrl, names.tenant, { schema: 'tenant_a' });
 
       const deploy = await prisma(['migrate', 'deploy'], { DATABASE_URL: tenantUrl });
       const status = await prisma(['migrate', 'status'], { DATABASE_URL: tenantUrl });
@@ -414,7 +417,7 @@ CREATE TRIGGER user_default_name BEFORE INSERT ON "User" FOR EACH ROW EXECUTE FU
       expectExit(deploy, 0);
       expectExit(status, 0);
       const schemas = await query(
-        databaseUrl(names.tenant),
+        databaseUrl(server.adminUrl, names.tenant),
         `SELECT table_schema FROM information_schema.tables WHERE table_name IN ('User', 'Post', '_prisma_migrations') ORDER BY 1`,
       );
       expect(new Set(schemas.map((row) => row.table_schema))).toEqual(new Set(['tenant_a']));
@@ -423,7 +426,7 @@ CREATE TRIGGER user_default_name BEFORE INSERT ON "User" FOR EACH ROW EXECUTE FU
 
   describe('shadow databases', () => {
     test('when shadowDatabaseUrl names a database with leftovers, then migrate dev empties it and uses it', async () => {
-      const shadowUrl = await createDatabase(names.shadow);
+      const shadowUrl = await createDatabase(server.adminUrl, names.shadow);
       await query(shadowUrl, 'CREATE TABLE leftover (x int)');
       await writeFile(
         inService('prisma', 'schema.prisma'),
@@ -459,7 +462,7 @@ CREATE TRIGGER user_default_name BEFORE INSERT ON "User" FOR EACH ROW EXECUTE FU
 
   describe('applying migrations without any engine', () => {
     test('when applyMigrations has run, then the real CLI sees every migration as applied and no drift', async () => {
-      const fallbackUrl = await createDatabase(names.fallback);
+      const fallbackUrl = await createDatabase(server.adminUrl, names.fallback);
 
       const { applied } = await applyMigrations({
         databaseUrl: fallbackUrl,

@@ -2,25 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeEach, describe, expect, test } from 'vitest';
-import {
-  createDatabase,
-  databaseUrl,
-  dropDatabases,
-  query,
-  uniqueDatabaseName,
-} from '../../test/support/postgres.ts';
+import { createTestDatabase, type TestDatabase } from '@groundwork/testing';
+import { usePostgres } from '@groundwork/testing/vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { databaseUrl, query } from '../../test/support/postgres.ts';
 import { applyMigrations } from './apply-migrations.ts';
 
-const databases: string[] = [];
+const server = usePostgres();
 const folders: string[] = [];
-
-async function freshDatabase(): Promise<string> {
-  const name = uniqueDatabaseName('gw_apply');
-  databases.push(name);
-  await createDatabase(name);
-  return name;
-}
 
 /** A migrations folder holding `{ folderName: sql }`. */
 async function migrationsDir(migrations: Record<string, string>): Promise<string> {
@@ -37,13 +26,14 @@ const createUser = 'CREATE TABLE "User" (id text PRIMARY KEY);';
 const createPost =
   'CREATE TABLE "Post" (id serial PRIMARY KEY, "authorId" text REFERENCES "User");';
 
-let name: string;
+let db: TestDatabase;
 beforeEach(async () => {
-  name = await freshDatabase();
+  db = await createTestDatabase({ adminUrl: server.adminUrl });
 });
-
+afterEach(async () => {
+  await db.drop();
+});
 afterAll(async () => {
-  await dropDatabases(databases);
   for (const dir of folders) await rm(dir, { recursive: true, force: true });
 });
 
@@ -52,13 +42,13 @@ describe('applyMigrations', () => {
     const dir = await migrationsDir({ '2_post': createPost, '1_user': createUser });
 
     const { applied } = await applyMigrations({
-      databaseUrl: databaseUrl(name),
+      databaseUrl: db.url,
       migrationsDir: dir,
     });
 
     expect(applied).toEqual(['1_user', '2_post']);
     const rows = await query(
-      databaseUrl(name),
+      db.url,
       `SELECT migration_name, checksum, applied_steps_count, finished_at IS NOT NULL AS finished
          FROM "_prisma_migrations" ORDER BY migration_name`,
     );
@@ -81,10 +71,10 @@ describe('applyMigrations', () => {
 
   test('when every migration is already applied, then a second run applies nothing', async () => {
     const dir = await migrationsDir({ '1_user': createUser });
-    await applyMigrations({ databaseUrl: databaseUrl(name), migrationsDir: dir });
+    await applyMigrations({ databaseUrl: db.url, migrationsDir: dir });
 
     const { applied } = await applyMigrations({
-      databaseUrl: databaseUrl(name),
+      databaseUrl: db.url,
       migrationsDir: dir,
     });
 
@@ -97,36 +87,36 @@ describe('applyMigrations', () => {
       '2_broken': 'CREATE TABLE "Tag" (id int); SELECT no_such_function();',
     });
 
-    await expect(
-      applyMigrations({ databaseUrl: databaseUrl(name), migrationsDir: dir }),
-    ).rejects.toThrow('Migration 2_broken failed to apply');
+    await expect(applyMigrations({ databaseUrl: db.url, migrationsDir: dir })).rejects.toThrow(
+      'Migration 2_broken failed to apply',
+    );
 
-    expect(await query(databaseUrl(name), `SELECT to_regclass('"Tag"') IS NULL AS gone`)).toEqual([
+    expect(await query(db.url, `SELECT to_regclass('"Tag"') IS NULL AS gone`)).toEqual([
       { gone: true },
     ]);
     const [row] = await query(
-      databaseUrl(name),
+      db.url,
       `SELECT finished_at, logs FROM "_prisma_migrations" WHERE migration_name = '2_broken'`,
     );
     expect(row).toMatchObject({
       finished_at: null,
       logs: expect.stringContaining('no_such_function'),
     });
-    await expect(
-      applyMigrations({ databaseUrl: databaseUrl(name), migrationsDir: dir }),
-    ).rejects.toThrow('Failed migrations in the target database: 2_broken');
+    await expect(applyMigrations({ databaseUrl: db.url, migrationsDir: dir })).rejects.toThrow(
+      'Failed migrations in the target database: 2_broken',
+    );
   });
 
   test('when the URL carries ?schema=, then the tables and the bookkeeping live in that schema', async () => {
     const dir = await migrationsDir({ '1_user': createUser });
 
     await applyMigrations({
-      databaseUrl: databaseUrl(name, { schema: 'tenant_a' }),
+      databaseUrl: databaseUrl(db.url, db.name, { schema: 'tenant_a' }),
       migrationsDir: dir,
     });
 
     const tables = await query(
-      databaseUrl(name),
+      db.url,
       `SELECT table_schema, table_name FROM information_schema.tables
         WHERE table_name IN ('User', '_prisma_migrations') ORDER BY table_name`,
     );

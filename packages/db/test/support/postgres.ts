@@ -2,21 +2,24 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * The PostgreSQL server the tests use (a URL of its maintenance database). Each test file makes
- * its own throwaway databases on it and drops them afterwards.
+ * Databases the CLI test names itself (the harness's test databases are created for it, but
+ * `migrate dev` must meet a missing one). `adminUrl` comes from `usePostgres().adminUrl`.
  */
-export const serverUrl =
-  process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-/** A database name no other test run will pick: `<prefix>_<pid>_<random>`. */
+/** A name no other run will pick: `<prefix>_<pid>_<random>`. */
 export function uniqueDatabaseName(prefix: string): string {
   return `${prefix}_${process.pid}_${randomBytes(3).toString('hex')}`;
 }
 
-/** The URL of `database` on the test server, with optional query parameters (`schema`...). */
-export function databaseUrl(database: string, params: Record<string, string> = {}): string {
-  const url = new URL(serverUrl);
+/** The URL of `database` on the admin URL's server, with optional parameters (`schema`...). */
+export function databaseUrl(
+  adminUrl: string,
+  database: string,
+  params: Record<string, string> = {},
+): string {
+  const url = new URL(adminUrl);
   url.pathname = `/${database}`;
+  url.search = '';
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   return url.toString();
 }
@@ -35,17 +38,16 @@ export async function query<Row extends Record<string, unknown>>(
   }
 }
 
-export async function createDatabase(name: string): Promise<string> {
-  await query(serverUrl, `CREATE DATABASE "${name}"`);
-  return databaseUrl(name);
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  await query(adminUrl, `CREATE DATABASE "${name}"`);
+  return databaseUrl(adminUrl, name);
 }
 
-export async function dropDatabases(names: readonly string[]): Promise<void> {
-  for (const name of names)
-    await query(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+export async function dropDatabases(adminUrl: string, names: readonly string[]): Promise<void> {
+  for (const name of names) await query(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
-export async function databaseExists(name: string): Promise<boolean> {
-  const rows = await query(serverUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+export async function databaseExists(adminUrl: string, name: string): Promise<boolean> {
+  const rows = await query(adminUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [name]);
   return rows.length === 1;
 }
