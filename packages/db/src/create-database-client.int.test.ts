@@ -42,7 +42,7 @@ describe('createDatabaseClient', () => {
     expect(dbErrors.DB_TIMEOUT.is(error)).toBe(true);
   });
 
-  test('when every pooled connection stays busy, then the next query fails fast as DB_UNAVAILABLE instead of hanging', async () => {
+  test('when the pool is exhausted, then a query waits up to its connection timeout and fails with DB_UNAVAILABLE instead of hanging', async () => {
     const { prisma } = open({ poolSize: 1, connectionTimeoutMs: 200 });
     const holding = prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_sleep(0.6)`;

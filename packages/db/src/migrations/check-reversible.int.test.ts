@@ -47,7 +47,7 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER product_touch BEFORE UPDATE ON "Product" FOR EACH ROW EXECUTE FUNCTION touch_product();`;
 
 describe('checkMigrationsReversible', { timeout: 30_000 }, () => {
-  test('when the fixture service migrations go up, down and up again, then every step restores its schema', async () => {
+  test('when every migration is applied, reverted and applied again, then the schema is identical', async () => {
     const db = await emptyDatabase();
 
     await expect(
