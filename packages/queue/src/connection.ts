@@ -17,8 +17,8 @@ export interface QueueConnection {
 /**
  * Opens a Redis connection for queues. `maxRetriesPerRequest: null` is what BullMQ requires of a
  * worker's connection: its blocking reads must wait out a Redis restart instead of failing. For a
- * producer serving HTTP requests, `failFast` refuses commands while Redis is down, so a request
- * fails at once instead of hanging until it times out.
+ * producer serving HTTP requests, or a command-line tool, `failFast` fails a command after one
+ * reconnection attempt, so a caller hears of a Redis outage at once instead of hanging.
  *
  * @example
  * const connection = createQueueConnection(config.REDIS_URL);
@@ -29,6 +29,6 @@ export function createQueueConnection(
   options: { readonly failFast?: boolean } = {},
 ): Redis {
   return options.failFast === true
-    ? new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    ? new Redis(url, { maxRetriesPerRequest: 1 })
     : new Redis(url, { maxRetriesPerRequest: null });
 }

@@ -127,6 +127,8 @@ if (import.meta.main) {
     }),
   );
   const connection = createQueueConnection(config.REDIS_URL, { failFast: true });
+  // Connection errors surface through the failing command below; the event would only add noise.
+  connection.on('error', () => {});
   try {
     process.exitCode = await runDlqCli(process.argv.slice(2), {
       connection,
@@ -134,7 +136,10 @@ if (import.meta.main) {
       stdout: process.stdout,
       stderr: process.stderr,
     });
+  } catch (error) {
+    process.stderr.write(`jobs:dlq failed: ${(error as Error).message}\n`);
+    process.exitCode = 1;
   } finally {
-    await connection.quit();
+    connection.disconnect();
   }
 }

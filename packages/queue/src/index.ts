@@ -1,3 +1,5 @@
+/** Throw it from a handler for a failure no retry can fix: the job is dead-lettered at once. */
+export { UnrecoverableError } from 'bullmq';
 export { BACKOFF_STRATEGY, type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 export { createQueueConnection, DEFAULT_PREFIX, type QueueConnection } from './connection.ts';
 export {

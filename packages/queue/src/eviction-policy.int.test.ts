@@ -1,0 +1,109 @@
+import { isAppError } from '@groundwork/errors';
+import { isCi } from '@groundwork/testing';
+import type { Redis } from 'ioredis';
+import Type from 'typebox';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  hasRedisServerBinary,
+  type OwnRedisServer,
+  startRedisServer,
+} from '../test/support/redis-server.ts';
+import { recordingLogger } from '../test/support/silent-logger.ts';
+import { createQueueConnection } from './connection.ts';
+import { defineJob } from './define-job.ts';
+import { assertNoEviction, readEvictionPolicy } from './eviction-policy.ts';
+import { createWorker } from './worker.ts';
+
+const ping = defineJob({ name: 'ping', queue: 'eviction', schema: Type.Object({}) });
+
+// Each case runs its own redis-server: the shared server's settings are not ours to change.
+const available = hasRedisServerBinary();
+if (!available && isCi()) throw new Error('redis-server is not on the PATH; CI must provide it');
+if (!available) console.warn('[queue] skipping eviction-policy tests: no redis-server on the PATH');
+
+function useOwnRedis(args: readonly string[]): () => Redis {
+  let server: OwnRedisServer | undefined;
+  let connection: Redis | undefined;
+  beforeAll(async () => {
+    server = await startRedisServer(args);
+    connection = createQueueConnection(server.url);
+  });
+  afterAll(async () => {
+    await connection?.quit();
+    await server?.stop();
+  });
+  return () => {
+    if (connection === undefined) throw new Error('read the connection inside tests');
+    return connection;
+  };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => 'no error',
+    (error: unknown) => error,
+  );
+}
+
+describe.runIf(available)('assertNoEviction', () => {
+  describe('on a server with maxmemory-policy allkeys-lru', () => {
+    const connection = useOwnRedis(['--maxmemory-policy', 'allkeys-lru']);
+
+    test('when asserted, then it refuses with QUEUE_EVICTION_POLICY naming maxmemory-policy and the value', async () => {
+      const error = await refusal(assertNoEviction(connection()));
+
+      expect(isAppError(error) && error.code).toBe('QUEUE_EVICTION_POLICY');
+      expect((error as Error).message).toContain('maxmemory-policy is "allkeys-lru"');
+      expect((error as Error).message).toContain('noeviction');
+    });
+
+    test('when a worker starts, then it refuses to run and leaves no trace in Redis', async () => {
+      let handled = 0;
+      const error = await refusal(
+        createWorker(
+          ping,
+          async () => {
+            handled += 1;
+          },
+          {
+            connection: connection(),
+            logger: recordingLogger(),
+          },
+        ),
+      );
+
+      expect(isAppError(error) && error.code).toBe('QUEUE_EVICTION_POLICY');
+      expect(handled).toBe(0);
+      expect(await connection().dbsize()).toBe(0);
+    });
+  });
+
+  describe('on a server with maxmemory-policy noeviction', () => {
+    const connection = useOwnRedis(['--maxmemory-policy', 'noeviction']);
+
+    test('when asserted, then it passes and a worker starts', async () => {
+      await expect(assertNoEviction(connection())).resolves.toBeUndefined();
+      const worker = await createWorker(ping, async () => {}, {
+        connection: connection(),
+        logger: recordingLogger(),
+      });
+      await worker.close();
+    });
+  });
+
+  describe('on a managed server that forbids CONFIG', () => {
+    const connection = useOwnRedis([
+      '--maxmemory-policy',
+      'volatile-lru',
+      '--rename-command',
+      'CONFIG',
+      '',
+    ]);
+
+    test('when the policy is read, then it comes from INFO memory and is still refused', async () => {
+      expect(await readEvictionPolicy(connection())).toBe('volatile-lru');
+      const error = await refusal(assertNoEviction(connection()));
+      expect((error as Error).message).toContain('maxmemory-policy is "volatile-lru"');
+    });
+  });
+});
