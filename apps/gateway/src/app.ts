@@ -1,0 +1,102 @@
+import { createRemoteKeyResolver } from '@groundwork/auth';
+import type { Logger } from '@groundwork/logger';
+import { createService, type Service, serviceOptionsFromEnv } from '@groundwork/service-kit';
+import { apiDocs } from './api-docs.ts';
+import { clientAddress } from './client-address.ts';
+import type { GatewayConfig } from './config.ts';
+import { edgeAuth } from './edge-auth.ts';
+import { proxy } from './proxy.ts';
+import { rateLimits } from './rate-limit.ts';
+import { createUpstreamResilience, type UpstreamResilience } from './resilience.ts';
+import { createRetryBudget } from './retry-budget.ts';
+import { checkRouteTable, covers, ROUTE_TABLE, type RouteEntry, UPSTREAMS } from './route-table.ts';
+import { upstreamHealth } from './upstream-health.ts';
+
+export interface GatewayDeps {
+  readonly config: GatewayConfig;
+  /** Default: the kit's JSON logger at `LOG_LEVEL`. Tests pass one that records lines. */
+  readonly logger?: Logger;
+  /** Default: the route table of the runtime contract. */
+  readonly routes?: readonly RouteEntry[];
+}
+
+// Fetching a service's OpenAPI document is an interactive request: fail fast, serve the cached one.
+const DOCS_FETCH_TIMEOUT_MS = 2_000;
+
+/**
+ * The gateway, wired by hand: the kit's service, then the edge in the order a request meets it
+ * (client address, edge auth, rate limit, one proxy scope per upstream under its resilience
+ * policies), then the merged API docs. Every pool, policy and limiter is built here, once.
+ */
+export async function buildApp(deps: GatewayDeps): Promise<Service> {
+  const { config } = deps;
+  const routes = checkRouteTable(deps.routes ?? ROUTE_TABLE);
+  const app = await createService({
+    name: 'gateway',
+    description:
+      'The Groundwork API: every service behind one origin, one document, one error format.',
+    ...serviceOptionsFromEnv(config),
+    ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+    // /openapi.json and /docs are the merged ones below, not the gateway's own routes.
+    docs: false,
+  });
+
+  const origins = { identity: config.IDENTITY_URL, orders: config.ORDERS_URL };
+  const upstreams = UPSTREAMS.map((name) => ({
+    name,
+    url: origins[name],
+    routes: routes.filter((entry) => entry.upstream === name),
+    resilience: createUpstreamResilience(name, {
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      maxRetries: config.UPSTREAM_MAX_RETRIES,
+      retryDelayMs: config.UPSTREAM_RETRY_DELAY_MS,
+      retryBudget: createRetryBudget({
+        ratio: config.UPSTREAM_RETRY_BUDGET_RATIO,
+        minPerSecond: config.UPSTREAM_RETRY_BUDGET_MIN_PER_SECOND,
+      }),
+      consecutiveFailures: config.BREAKER_CONSECUTIVE_FAILURES,
+      halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS,
+      maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
+      logger: app.log,
+    }) satisfies UpstreamResilience,
+  }));
+
+  await app.register(clientAddress, { trustedProxies: config.TRUSTED_PROXIES });
+  await app.register(edgeAuth, {
+    keys: createRemoteKeyResolver({ url: config.JWKS_URL }),
+    issuer: config.TOKEN_ISSUER,
+    tokenCacheMaxEntries: config.TOKEN_CACHE_MAX_ENTRIES,
+  });
+  await app.register(rateLimits, {
+    redisUrl: config.REDIS_URL,
+    keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
+    storeTimeoutMs: config.RATE_LIMIT_STORE_TIMEOUT_MS,
+    standard: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
+    auth: { max: config.AUTH_RATE_LIMIT_MAX, windowMs: config.AUTH_RATE_LIMIT_WINDOW_MS },
+  });
+  await app.register(upstreamHealth, {
+    upstreams: upstreams.map((upstream) => upstream.resilience),
+  });
+
+  for (const upstream of upstreams) {
+    await app.register(proxy, {
+      url: upstream.url,
+      resilience: upstream.resilience,
+      routes: upstream.routes,
+      connections: config.UPSTREAM_CONNECTIONS,
+      keepAliveMs: config.UPSTREAM_KEEP_ALIVE_MS,
+      socketTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    });
+  }
+
+  await app.register(apiDocs, {
+    upstreams: upstreams.map(({ name, url, routes: owned }) => ({
+      name,
+      url,
+      routes: (path: string) => owned.some((entry) => covers(entry.prefix, path)),
+    })),
+    ttlMs: config.OPENAPI_CACHE_TTL_MS,
+    fetchTimeoutMs: DOCS_FETCH_TIMEOUT_MS,
+  });
+  return app;
+}

@@ -1,0 +1,83 @@
+import {
+  authErrors,
+  checkVerifyOptions,
+  type Principal,
+  refusalOf,
+  type VerifyAccessTokenOptions,
+  verifyAccessToken,
+} from '@groundwork/auth';
+import type { AppError } from '@groundwork/errors';
+import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { createVerifiedTokenCache } from './verified-token-cache.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified caller on routes that `requireToken` guards; null everywhere else. */
+    caller: Principal | null;
+  }
+  interface FastifyInstance {
+    /** onRequest hook: 401 unless the request carries a valid access token. */
+    readonly requireToken: onRequestHookHandler;
+  }
+}
+
+export interface EdgeAuthOptions extends VerifyAccessTokenOptions {
+  /** Verified tokens remembered until they expire; 0 verifies every request. */
+  readonly tokenCacheMaxEntries: number;
+}
+
+/** One protection space across the gateway and every service, as in @groundwork/auth. */
+const REALM = 'groundwork';
+// RFC 6750: the scheme is case-insensitive; one space, then the token. Never from the query.
+const BEARER = /^bearer +(\S+) *$/i;
+
+const verifyAtEdge: FastifyPluginAsync<EdgeAuthOptions> = async (app, options) => {
+  const { tokenCacheMaxEntries, ...verifyOptions } = options;
+  checkVerifyOptions(verifyOptions);
+  const verified = createVerifiedTokenCache({ maxEntries: tokenCacheMaxEntries });
+  app.decorateRequest('caller', null);
+
+  const requireToken: onRequestHookHandler = (request, reply, done) => {
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    if (token === undefined) {
+      reply.header('www-authenticate', `Bearer realm="${REALM}"`);
+      return done(
+        authErrors.AUTH_TOKEN_MISSING.create(
+          'Send an access token as Authorization: Bearer <token>.',
+        ),
+      );
+    }
+    const known = verified.get(token);
+    if (known !== undefined) {
+      request.caller = known;
+      return done();
+    }
+    verifyAccessToken(token, verifyOptions).then(
+      (principal) => {
+        verified.remember(token, principal);
+        request.caller = principal;
+        done();
+      },
+      (error: unknown) => {
+        const refusal = refusalOf(error);
+        if (refusal !== undefined) {
+          request.log.info({ tokenRefusal: refusal }, 'access token refused');
+          reply.header('www-authenticate', `Bearer realm="${REALM}", error="invalid_token"`);
+        }
+        done(error as AppError);
+      },
+    );
+  };
+  app.decorate('requireToken', requireToken);
+};
+
+/**
+ * Edge authentication: `app.requireToken` refuses a request without a valid access token (401
+ * problem+json with a Bearer challenge) before it reaches a service or its body is read. Tokens
+ * are verified with @groundwork/auth against identity's JWKS, with the same checks and refusals
+ * as the services' own `authenticate` plugin (which verify again: zero trust). Unlike that
+ * plugin, it remembers verified tokens until they expire and sets no tenant context, since the
+ * gateway runs no business code (see ADR 0003).
+ */
+export const edgeAuth = fp(verifyAtEdge, { name: 'gateway-edge-auth', fastify: '5.x' });

@@ -1,0 +1,224 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from';
+import { type AppError, commonErrors, PROBLEM_CONTENT_TYPE, toProblem } from '@groundwork/errors';
+import type {
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  HTTPMethods,
+  onRequestHookHandler,
+} from 'fastify';
+import { toClientHeaders, toUpstreamHeaders } from './forwarded-headers.ts';
+import { gatewayErrors } from './gateway-errors.ts';
+import { UpstreamFailure, type UpstreamResilience } from './resilience.ts';
+import type { RouteEntry } from './route-table.ts';
+
+export interface ProxyOptions {
+  /** The upstream's origin, e.g. `http://127.0.0.1:3002`. */
+  readonly url: string;
+  readonly resilience: UpstreamResilience;
+  /** The route table entries this upstream answers. */
+  readonly routes: readonly RouteEntry[];
+  /** Keep-alive connections in the upstream's pool. */
+  readonly connections: number;
+  readonly keepAliveMs: number;
+  /** Backstop for sockets the deadline abandoned; the deadline itself is the resilience timeout. */
+  readonly socketTimeoutMs: number;
+}
+
+/**
+ * OPTIONS stays with the gateway's CORS preflight handling; TRACE and CONNECT are never proxied.
+ * HEAD is answered through the GET routes (Fastify exposes them).
+ */
+const PROXIED_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** RFC 9110 §9.2.2: repeating these has the effect of sending them once, so they may be retried. */
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+/** The response @fastify/reply-from hands over before its body is read. */
+interface ProxiedResponse {
+  readonly statusCode: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly stream: Readable;
+}
+
+const forwardHeaders: NonNullable<FastifyReplyFromHooks['rewriteRequestHeaders']> = (
+  request,
+  headers,
+) => toUpstreamHeaders(headers, { requestId: request.id, client: request.clientAddress });
+
+// Response headers are copied by `forward` once the response is accepted, not by reply-from for
+// every attempt: a retried attempt's headers must not leak into the final reply.
+const keepNoHeaders = () => ({});
+
+/** One try at the upstream; resolves when its status and headers have arrived. */
+function attempt(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  signal: AbortSignal,
+): Promise<ProxiedResponse> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const abandon = () => {
+      settled = true;
+      reject(
+        new UpstreamFailure('timeout', 'The call deadline passed before the upstream answered'),
+      );
+    };
+    signal.addEventListener('abort', abandon, { once: true });
+    const settle = () => {
+      settled = true;
+      signal.removeEventListener('abort', abandon);
+    };
+    try {
+      reply.from(undefined, {
+        // The body as the client sent it, bytes unchanged, so it can be sent again on a retry.
+        ...(Buffer.isBuffer(request.body)
+          ? {
+              body: request.body,
+              contentType: request.headers['content-type'] ?? 'application/octet-stream',
+            }
+          : {}),
+        rewriteRequestHeaders: forwardHeaders,
+        rewriteHeaders: keepNoHeaders,
+        onResponse: (_request, _reply, response) => {
+          // Too late: the deadline has answered the client. Free the connection.
+          if (settled) return response.stream.destroy();
+          settle();
+          resolve(response as unknown as ProxiedResponse);
+        },
+        onError: (_reply, { error }) => {
+          if (settled) return;
+          settle();
+          reject(toUpstreamFailure(error));
+        },
+      });
+    } catch (error) {
+      settle();
+      reject(error);
+    }
+  });
+}
+
+const CONNECT_ERRORS: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const RESET_ERRORS: ReadonlySet<string> = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+
+/** Names what went wrong below HTTP in the terms the resilience policies decide on. */
+function toUpstreamFailure(error: Error): UpstreamFailure {
+  const code = (error as { code?: string }).code ?? '';
+  const causeCode = (error.cause as { code?: string } | undefined)?.code ?? '';
+  if (code.includes('TIMEOUT') && code !== 'UND_ERR_CONNECT_TIMEOUT') {
+    return new UpstreamFailure('timeout', error.message, { cause: error });
+  }
+  if (CONNECT_ERRORS.has(code) || CONNECT_ERRORS.has(causeCode) || code.endsWith('UNAVAILABLE')) {
+    return new UpstreamFailure('connect', error.message, { cause: error });
+  }
+  if (RESET_ERRORS.has(code) || RESET_ERRORS.has(causeCode)) {
+    return new UpstreamFailure('reset', error.message, { cause: error });
+  }
+  return new UpstreamFailure('protocol', error.message, { cause: error });
+}
+
+// reply-from refuses `..` segments with a 400 of its own; refusing them before the resilience
+// policies keeps a client's bad path from counting as an upstream outcome.
+const DOT_SEGMENT = /(^|\/)(\.|%2e){2}(\/|$)/i;
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * @groundwork/errors has no kind for 502 yet, so the gateway sends this one itself, in the shape
+ * the kit's error handler gives every other problem.
+ */
+function sendBadGateway(request: FastifyRequest, reply: FastifyReply, error: AppError) {
+  request.log.error({ err: error, problem: { code: error.code } }, 'request failed');
+  const problem = toProblem(error, { instance: pathOf(request.url), requestId: request.id });
+  return reply
+    .code(502)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ ...problem, status: 502 });
+}
+
+/**
+ * Forwards the route table entries of one upstream with @fastify/reply-from over a keep-alive
+ * undici pool. Register it once per upstream (it is encapsulated: each registration has its own
+ * pool). Hop-by-hop headers are dropped both ways; `authorization`, `traceparent` and
+ * `x-request-id` reach the service; every call runs under the upstream's resilience policies.
+ */
+export const proxy: FastifyPluginAsync<ProxyOptions> = async (scope, options) => {
+  await scope.register(replyFrom, {
+    base: options.url,
+    // One log line per request is the kit's; reply-from would add two more.
+    disableRequestLogging: true,
+    // Retries are the resilience policy's, within its budget; reply-from's own (up to ten on a
+    // GET answered 503) would multiply load on an upstream that is already shedding it.
+    retryMethods: [],
+    destroyAgent: true,
+    undici: {
+      connections: options.connections,
+      keepAliveTimeout: options.keepAliveMs,
+      headersTimeout: options.socketTimeoutMs,
+      bodyTimeout: options.socketTimeoutMs,
+    },
+  });
+
+  // Bodies pass through as the bytes the client sent, whatever their type: the service parses
+  // and validates them. Buffered (within the body limit), so that a retry can send them again.
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
+
+  const { resilience } = options;
+
+  async function forward(request: FastifyRequest, reply: FastifyReply) {
+    if (DOT_SEGMENT.test(pathOf(request.url))) {
+      throw commonErrors.MALFORMED_REQUEST.create('The path may not contain dot segments.');
+    }
+    let response: ProxiedResponse;
+    try {
+      response = await resilience.call(
+        (signal) => attempt(request, reply, signal),
+        IDEMPOTENT_METHODS.has(request.method),
+      );
+    } catch (error) {
+      if (gatewayErrors.GATEWAY_BAD_UPSTREAM.is(error)) {
+        return sendBadGateway(request, reply, error);
+      }
+      throw error;
+    }
+    return reply
+      .code(response.statusCode)
+      .headers(toClientHeaders(response.headers))
+      .send(response.stream);
+  }
+
+  for (const entry of options.routes) {
+    const onRequest: onRequestHookHandler[] =
+      entry.access === 'token'
+        ? [scope.requireToken, scope.rateLimitFor[entry.rateLimit]]
+        : [scope.rateLimitFor[entry.rateLimit]];
+    for (const url of [entry.prefix, `${entry.prefix}/*`]) {
+      scope.route({
+        method: PROXIED_METHODS,
+        url,
+        // Edge auth first, so a refused token costs no rate-limit round trip and an authenticated
+        // caller is limited as a user, not as an address.
+        onRequest,
+        // The services describe these paths; /openapi.json merges their documents.
+        schema: { hide: true },
+        handler: forward,
+      });
+    }
+  }
+};
