@@ -323,6 +323,7 @@ export function createCache<V>(options: CacheOptions<V>): Cache<V> {
   }
 
   function onReady(): void {
+    guard.connected();
     void deliverPending();
   }
   redis.on('ready', onReady);

@@ -22,6 +22,11 @@ export interface RedisGuardOptions {
 /** Runs Redis operations so that none fails, and none waits on a Redis that is known to be down. */
 export interface RedisGuard {
   run<T>(operation: string, command: () => Promise<T>): Promise<Guarded<T>>;
+  /**
+   * Closes the breaker: the client has just connected, which proves Redis answers. Without it, the
+   * failures of a dropped connection would keep a restarted Redis unused for the whole cooldown.
+   */
+  connected(): void;
 }
 
 const SKIPPED = { ok: false, outcome: 'skipped' } as const;
@@ -80,6 +85,10 @@ export function createRedisGuard(options: RedisGuardOptions): RedisGuard {
         }
         return FAILED;
       }
+    },
+    connected() {
+      failuresInARow = 0;
+      openUntil = 0;
     },
   };
 }
