@@ -83,8 +83,7 @@ function attempt(
         rewriteRequestHeaders: forwardHeaders,
         rewriteHeaders: keepNoHeaders,
         onResponse: (_request, _reply, response) => {
-          // Too late: the deadline has answered the client. Free the connection.
-          if (settled) return response.stream.destroy();
+          if (settled) return discard(response.stream);
           settle();
           resolve(response as unknown as ProxiedResponse);
         },
@@ -99,6 +98,15 @@ function attempt(
       reject(error);
     }
   });
+}
+
+/**
+ * Drops a response that arrived after the deadline answered the client. Its body may be large or
+ * never end, so the connection is closed rather than drained; undici reports that as an abort.
+ */
+function discard(stream: Readable): void {
+  stream.on('error', () => {});
+  stream.destroy();
 }
 
 const CONNECT_ERRORS: ReadonlySet<string> = new Set([

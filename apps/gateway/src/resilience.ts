@@ -38,8 +38,8 @@ export class UpstreamFailure extends Error {
 /** What an attempt resolves with: an HTTP response whose body has not been read yet. */
 export interface UpstreamResponse {
   readonly statusCode: number;
-  /** Destroyed when the response is dropped for a retry, so its connection is freed. */
-  readonly stream: { destroy(): void };
+  /** Read to its end and dropped when a retry replaces the response. */
+  readonly stream: { resume(): unknown };
 }
 
 /** One try at the upstream; `signal` aborts when the call's deadline has passed. */
@@ -138,7 +138,9 @@ export function createUpstreamResilience(
   );
   retries.onRetry((event) => {
     budget.recordRetry();
-    if ('value' in event) (event.value as UpstreamResponse).stream.destroy();
+    // Drain the failed answer rather than destroy it: its keep-alive connection can then carry
+    // the retry instead of a new one being opened.
+    if ('value' in event) (event.value as UpstreamResponse).stream.resume();
   });
 
   const deadline = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);

@@ -1,0 +1,289 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import {
+  echo,
+  type FixtureUpstream,
+  failWith,
+  hang,
+  holdUntil,
+  startFixtureUpstream,
+} from '../test/fixture-upstream.ts';
+import { buildTestGateway, type TestGateway } from '../test/gateway-harness.ts';
+import type { RouteEntry } from './route-table.ts';
+
+// Public routes: these tests are about the upstream, not about tokens.
+const ROUTES: RouteEntry[] = [
+  { prefix: '/v1/orders', upstream: 'orders', access: 'public', rateLimit: 'standard' },
+  { prefix: '/v1/users', upstream: 'identity', access: 'public', rateLimit: 'standard' },
+];
+
+/** Resolves once `count` of `promises` have settled, whichever they are. */
+function settled<T>(promises: readonly Promise<T>[], count: number): Promise<void> {
+  let done = 0;
+  return new Promise((resolve) => {
+    for (const promise of promises) {
+      promise.finally(() => {
+        done += 1;
+        if (done === count) resolve();
+      });
+    }
+  });
+}
+
+/** A loopback port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describeWithServices('upstream resilience', ['redis'], () => {
+  const redis = useRedis();
+  const open: (TestGateway | FixtureUpstream)[] = [];
+  let orders: FixtureUpstream;
+  let identity: FixtureUpstream;
+
+  const closeAll = () =>
+    Promise.all(open.splice(0).map((item) => ('app' in item ? item.app.close() : item.close())));
+
+  async function start(env: Record<string, string> = {}) {
+    orders = await startFixtureUpstream();
+    identity = await startFixtureUpstream();
+    open.push(orders, identity);
+    const gateway = await buildTestGateway({
+      routes: ROUTES,
+      env: {
+        ORDERS_URL: orders.url,
+        IDENTITY_URL: identity.url,
+        REDIS_URL: redis.url,
+        RATE_LIMIT_KEY_PREFIX: `${redis.prefix}rate-limit:`,
+        UPSTREAM_RETRY_DELAY_MS: '5',
+        ...env,
+      },
+    });
+    open.push(gateway);
+    const call = (method: 'GET' | 'POST', url = '/v1/orders') =>
+      gateway.app.inject({ method, url, ...(method === 'POST' ? { payload: { a: 1 } } : {}) });
+    const breakers = async () =>
+      (await gateway.app.inject('/health/ready')).json<{ upstreams: unknown[] }>().upstreams;
+    return { gateway, call, breakers };
+  }
+
+  function expectProblem(response: LightMyRequestResponse, status: number, code: string) {
+    expect(response.statusCode).toBe(status);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.json()).toMatchObject({ status, code });
+  }
+
+  // One gateway whose breaker goes through the steps of these tests, in order.
+  describe('circuit breaker', () => {
+    const HALF_OPEN_AFTER_MS = 300;
+    let call: Awaited<ReturnType<typeof start>>['call'];
+    let breakers: Awaited<ReturnType<typeof start>>['breakers'];
+
+    beforeAll(async () => {
+      ({ call, breakers } = await start({
+        BREAKER_CONSECUTIVE_FAILURES: '5',
+        BREAKER_HALF_OPEN_AFTER_MS: String(HALF_OPEN_AFTER_MS),
+      }));
+    });
+    afterAll(closeAll);
+
+    test('when orders fails 5 times in a row, then the breaker opens and the gateway answers 503 at once', async () => {
+      orders.behave(failWith(500));
+
+      for (let i = 0; i < 5; i += 1) {
+        const failed = await call('POST');
+        // The service's own error passes through unchanged while the breaker is closed.
+        expect(failed.statusCode).toBe(500);
+        expect(failed.json()).toMatchObject({ code: 'UPSTREAM_FAILED' });
+      }
+      const refused = await Promise.all(Array.from({ length: 20 }, () => call('GET')));
+
+      for (const response of refused) {
+        expectProblem(response, 503, 'GATEWAY_UPSTREAM_CIRCUIT_OPEN');
+        expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      }
+      expect(orders.received).toHaveLength(5);
+      expect(await breakers()).toEqual([
+        { name: 'identity', breaker: 'closed' },
+        { name: 'orders', breaker: 'open' },
+      ]);
+      // The other upstream has its own breaker.
+      expect((await call('GET', '/v1/users/u-1')).statusCode).toBe(200);
+    });
+
+    test('when the half-open delay has passed, then exactly one probe reaches the upstream, and its success closes the breaker', async () => {
+      let release = () => {};
+      orders.behave(holdUntil(new Promise<void>((resolve) => (release = resolve))));
+      const before = orders.received.length;
+      // The breaker opens for a fixed time: waiting it out is the behaviour under test.
+      await sleep(HALF_OPEN_AFTER_MS + 50);
+
+      const calls = Array.from({ length: 5 }, () => call('GET'));
+      await orders.receivedAtLeast(before + 1);
+      await settled(calls, 4);
+      expect(orders.received).toHaveLength(before + 1);
+      expect(await breakers()).toContainEqual({ name: 'orders', breaker: 'half-open' });
+      release();
+      const responses = await Promise.all(calls);
+
+      expect(responses.filter((response) => response.statusCode === 200)).toHaveLength(1);
+      for (const response of responses.filter((candidate) => candidate.statusCode !== 200)) {
+        expectProblem(response, 503, 'GATEWAY_UPSTREAM_CIRCUIT_OPEN');
+      }
+      expect(await breakers()).toContainEqual({ name: 'orders', breaker: 'closed' });
+      orders.behave(echo);
+      expect((await call('GET')).statusCode).toBe(200);
+      expect(orders.received).toHaveLength(before + 2);
+    });
+
+    test('when the probe fails, then the breaker opens again', async () => {
+      orders.behave(failWith(503));
+      for (let i = 0; i < 5; i += 1) await call('POST');
+      expect(await breakers()).toContainEqual({ name: 'orders', breaker: 'open' });
+      await sleep(HALF_OPEN_AFTER_MS + 50);
+      const before = orders.received.length;
+
+      const probe = await call('POST');
+      const next = await call('POST');
+
+      expect(probe.statusCode).toBe(503);
+      expect(probe.json()).toMatchObject({ code: 'UPSTREAM_FAILED' });
+      expectProblem(next, 503, 'GATEWAY_UPSTREAM_CIRCUIT_OPEN');
+      expect(orders.received).toHaveLength(before + 1);
+    });
+  });
+
+  describe('one gateway per test', () => {
+    afterEach(closeAll);
+
+    test('when the upstream hangs, then every call ends as 504 at the deadline and each is sent once', async () => {
+      const TIMEOUT_MS = 300;
+      const { call } = await start({
+        UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
+        BREAKER_CONSECUTIVE_FAILURES: '100',
+      });
+      orders.behave(hang);
+
+      const timed = await Promise.all(
+        (['GET', 'GET', 'GET', 'POST', 'POST', 'POST'] as const).map(async (method) => {
+          const started = performance.now();
+          const response = await call(method);
+          return { response, elapsedMs: performance.now() - started };
+        }),
+      );
+
+      for (const { response, elapsedMs } of timed) {
+        expectProblem(response, 504, 'GATEWAY_UPSTREAM_TIMEOUT');
+        // Generous slack for a loaded machine; the point is "at the deadline", not "fast".
+        expect(elapsedMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
+        expect(elapsedMs).toBeLessThan(TIMEOUT_MS + 1_000);
+      }
+      expect(orders.received).toHaveLength(6);
+    });
+
+    test('when a GET meets a 503, then it is retried with backoff, and a POST never is', async () => {
+      const { call } = await start({
+        UPSTREAM_MAX_RETRIES: '2',
+        BREAKER_CONSECUTIVE_FAILURES: '100',
+      });
+      orders.behave(failWith(503));
+
+      const post = await call('POST');
+      const postAttempts = orders.received.length;
+      const get = await call('GET');
+
+      expect(post.statusCode).toBe(503);
+      expect(postAttempts).toBe(1);
+      expect(get.statusCode).toBe(503);
+      expect(orders.received.filter((request) => request.method === 'GET')).toHaveLength(3);
+    });
+
+    test('when the upstream drops the connection, then a GET is retried and succeeds, and a POST gets 502 after one try', async () => {
+      const { call } = await start({
+        UPSTREAM_MAX_RETRIES: '2',
+        BREAKER_CONSECUTIVE_FAILURES: '100',
+      });
+      let drops = 0;
+      orders.behave((request, response) => {
+        if (request.method === 'GET' && drops >= 1) return echo(request, response);
+        drops += 1;
+        response.socket?.destroy();
+      });
+
+      const get = await call('GET');
+      const post = await call('POST');
+
+      expect(get.statusCode).toBe(200);
+      expect(orders.received.filter((request) => request.method === 'GET')).toHaveLength(2);
+      expectProblem(post, 502, 'GATEWAY_BAD_UPSTREAM');
+      expect(orders.received.filter((request) => request.method === 'POST')).toHaveLength(1);
+    });
+
+    test('when retries would exceed the retry budget, then the gateway stops retrying', async () => {
+      const { call } = await start({
+        UPSTREAM_MAX_RETRIES: '2',
+        UPSTREAM_RETRY_BUDGET_RATIO: '0.5',
+        UPSTREAM_RETRY_BUDGET_MIN_PER_SECOND: '0',
+        BREAKER_CONSECUTIVE_FAILURES: '1000',
+      });
+      orders.behave(failWith(503));
+
+      for (let i = 0; i < 10; i += 1) expect((await call('GET')).statusCode).toBe(503);
+
+      const retries = orders.received.length - 10;
+      // Without a budget: 20 retries. With it: at most half the 10 calls.
+      expect(retries).toBeGreaterThan(0);
+      expect(retries).toBeLessThanOrEqual(5);
+    });
+
+    test('when an upstream has as many calls in flight as allowed, then the next one is refused with 503 at once', async () => {
+      const { call } = await start({ UPSTREAM_MAX_CONCURRENCY: '2' });
+      let release = () => {};
+      orders.behave(holdUntil(new Promise<void>((resolve) => (release = resolve))));
+
+      const inFlight = [call('GET'), call('GET')];
+      await orders.receivedAtLeast(2);
+      const refused = await call('GET');
+      release();
+
+      expectProblem(refused, 503, 'GATEWAY_UPSTREAM_BUSY');
+      expect(refused.headers['retry-after']).toBe('1');
+      for (const response of await Promise.all(inFlight)) expect(response.statusCode).toBe(200);
+      expect(orders.received).toHaveLength(2);
+    });
+
+    test('when an upstream refuses connections, then 502 problem+json', async () => {
+      const { call } = await start({ ORDERS_URL: `http://127.0.0.1:${await closedPort()}` });
+
+      expectProblem(await call('GET'), 502, 'GATEWAY_BAD_UPSTREAM');
+      expectProblem(await call('POST'), 502, 'GATEWAY_BAD_UPSTREAM');
+    });
+
+    test('when one upstream is slow, then calls to the other upstream are not delayed', async () => {
+      const { call } = await start({ UPSTREAM_TIMEOUT_MS: '5000' });
+      let release = () => {};
+      orders.behave(holdUntil(new Promise<void>((resolve) => (release = resolve))));
+
+      const slow = call('GET');
+      await orders.receivedAtLeast(1);
+      let slowDone = false;
+      void slow.then(() => {
+        slowDone = true;
+      });
+      const fast = await call('GET', '/v1/users/u-1');
+
+      expect(fast.statusCode).toBe(200);
+      expect(slowDone).toBe(false);
+      release();
+      expect((await slow).statusCode).toBe(200);
+    });
+  });
+});
