@@ -37,6 +37,13 @@ export {
 } from './policies.ts';
 export { isRole, type Principal, ROLES, type Role } from './principal.ts';
 export {
+  REVOKED_TOKEN_KEY_PREFIX,
+  type RevocationCheck,
+  type RevocationStore,
+  redisRevocationCheck,
+  revokedTokenKey,
+} from './revocation.ts';
+export {
   ACCESS_TOKEN_TYPE,
   type AccessTokenSubject,
   DEFAULT_AUDIENCE,

@@ -16,7 +16,9 @@ export type RefusalReason =
   /** `exp` is past, beyond the clock tolerance. */
   | 'expired'
   /** A claim or the `typ` header is missing, has the wrong value or the wrong shape; see `claim`. */
-  | 'claim';
+  | 'claim'
+  /** Valid in every other way, but `isRevoked` says it was revoked (logout, removed membership). */
+  | 'revoked';
 
 /**
  * The real reason behind an AUTH_TOKEN_INVALID, attached as its `cause`. `toProblem` reads only

@@ -2,6 +2,7 @@ import { errors, type JWTPayload, jwtVerify } from 'jose';
 import { authErrors } from './auth-errors.ts';
 import { type KeyResolver, KeySetUnavailable } from './key-resolvers.ts';
 import { isRole, type Principal, type Role } from './principal.ts';
+import type { RevocationCheck } from './revocation.ts';
 import {
   ACCESS_TOKEN_TYPE,
   DEFAULT_AUDIENCE,
@@ -45,6 +46,12 @@ export interface VerifyAccessTokenOptions {
   readonly maxLifetimeSeconds?: number;
   /** Longest accepted token, in characters, checked before anything is parsed. Default 4096. */
   readonly maxTokenLength?: number;
+  /**
+   * Asked last, about a token that passed every other check: true refuses it (reason `revoked`).
+   * Lets a logout or a removed membership end tokens before they expire (`redisRevocationCheck`).
+   * A rejection is not a refusal: it propagates, so an unreachable deny-list fails closed.
+   */
+  readonly isRevoked?: RevocationCheck;
   readonly now?: () => Date;
 }
 
@@ -98,7 +105,11 @@ export async function verifyAccessToken(
   } catch (error) {
     throw translate(error);
   }
-  return principalOf(payload, settings.maxLifetimeSeconds);
+  const principal = principalOf(payload, settings.maxLifetimeSeconds);
+  if (options.isRevoked !== undefined && (await options.isRevoked(principal))) {
+    throw invalidToken(new TokenRefusal('revoked', `Token ${principal.jti} has been revoked`));
+  }
+  return principal;
 }
 
 interface VerifySettings {
@@ -118,6 +129,9 @@ export function checkVerifyOptions(options: VerifyAccessTokenOptions): VerifySet
     throw new TypeError('verifyAccessToken: keys must be a key resolver');
   if (typeof options.issuer !== 'string' || options.issuer === '') {
     throw new TypeError('verifyAccessToken: issuer is required');
+  }
+  if (options.isRevoked !== undefined && typeof options.isRevoked !== 'function') {
+    throw new TypeError('verifyAccessToken: isRevoked must be a function');
   }
   const algorithms = [...(options.algorithms ?? ['ES256'])];
   for (const algorithm of algorithms) {

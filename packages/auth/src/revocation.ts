@@ -1,0 +1,36 @@
+import type { Principal } from './principal.ts';
+
+/** Decides whether a verified token has been revoked before its expiry. */
+export type RevocationCheck = (principal: Principal) => boolean | Promise<boolean>;
+
+/**
+ * Where revoked token ids live in Redis, shared by the issuer that writes them and every verifier
+ * that reads them: one key per revoked `jti`, expiring with the token it names.
+ */
+export const REVOKED_TOKEN_KEY_PREFIX = 'auth:revoked:jti:';
+
+/**
+ * The Redis key that marks the token `jti` as revoked.
+ *
+ * @example
+ * await redis.set(revokedTokenKey(principal.jti), '1', 'PXAT', principal.exp * 1000 + 30_000);
+ */
+export function revokedTokenKey(jti: string): string {
+  return `${REVOKED_TOKEN_KEY_PREFIX}${jti}`;
+}
+
+/** The one Redis command the check needs; an ioredis client satisfies it. */
+export interface RevocationStore {
+  exists(key: string): Promise<number>;
+}
+
+/**
+ * An `isRevoked` for `verifyAccessToken` and `authenticate`: one `EXISTS` per verified token,
+ * O(1) and a single round trip. A Redis error rejects, so verification fails closed.
+ *
+ * @example
+ * await app.register(authenticate, { keys, issuer, isRevoked: redisRevocationCheck(redis) });
+ */
+export function redisRevocationCheck(store: RevocationStore): RevocationCheck {
+  return async (principal) => (await store.exists(revokedTokenKey(principal.jti))) > 0;
+}
