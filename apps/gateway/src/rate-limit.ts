@@ -55,6 +55,7 @@ const limitRates: FastifyPluginAsync<RateLimitsOptions> = async (app, options) =
     commandTimeout: options.storeTimeoutMs,
     connectTimeout: 2_000,
     retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
+    lazyConnect: true,
   });
   let storeDown = false;
   const storeFailed = (error: unknown) => {
@@ -74,6 +75,10 @@ const limitRates: FastifyPluginAsync<RateLimitsOptions> = async (app, options) =
   // outage is logged once, and again when it ends.
   redis.on('error', storeFailed);
   redis.on('ready', storeAnswered);
+  // Connect before the first request, which would otherwise find no connection yet and be refused.
+  // If Redis is down the gateway starts all the same (the error is logged above) and ioredis keeps
+  // reconnecting in the background: one outage must not keep every instance from starting.
+  await redis.connect().catch(() => {});
   app.addHook('onClose', async () => {
     if (redis.status === 'ready') await redis.quit();
     else redis.disconnect();

@@ -15,11 +15,18 @@ export const TEST_ISSUER = 'https://identity.groundwork.test';
 export interface TokenIssuer {
   readonly jwksUrl: string;
   readonly issuer: string;
-  /** A valid ES256 access token for `sub`, signed with the published key. */
-  tokenFor(sub: string, roles?: Role[]): Promise<string>;
+  /** An ES256 access token for `sub`, signed with the published key; valid unless overridden. */
+  tokenFor(sub: string, overrides?: TokenOverrides): Promise<string>;
   /** A token that is valid in every way but signed by a key the JWKS does not publish. */
   foreignToken(sub: string): Promise<string>;
   close(): Promise<void>;
+}
+
+export interface TokenOverrides {
+  readonly roles?: Role[];
+  readonly issuer?: string;
+  /** When the token was issued; an hour ago makes it expired. */
+  readonly issuedAt?: Date;
 }
 
 export async function startTokenIssuer(): Promise<TokenIssuer> {
@@ -33,14 +40,23 @@ export async function startTokenIssuer(): Promise<TokenIssuer> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  const sign = async (sub: string, signingKey: SigningKey, roles: Role[] = ['member']) =>
-    (await signAccessToken({ sub, org: 'org-1', roles }, { key: signingKey, issuer: TEST_ISSUER }))
-      .token;
+  const sign = async (sub: string, signingKey: SigningKey, overrides: TokenOverrides = {}) => {
+    const { issuedAt } = overrides;
+    const issued = await signAccessToken(
+      { sub, org: 'org-1', roles: overrides.roles ?? ['member'] },
+      {
+        key: signingKey,
+        issuer: overrides.issuer ?? TEST_ISSUER,
+        ...(issuedAt === undefined ? {} : { now: () => issuedAt }),
+      },
+    );
+    return issued.token;
+  };
 
   return {
     jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
     issuer: TEST_ISSUER,
-    tokenFor: (sub, roles) => sign(sub, key, roles),
+    tokenFor: (sub, overrides) => sign(sub, key, overrides),
     foreignToken: (sub) => sign(sub, foreign),
     async close() {
       server.closeAllConnections();
