@@ -7,8 +7,8 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { applyEffect, effectKeys } from '../test/support/effect-job.ts';
 import { useQueueRedis } from '../test/support/queue-redis.ts';
 import { until } from '../test/support/until.ts';
+import { createProducer } from './create-producer.ts';
 import { listDeadLetters } from './dead-letters.ts';
-import { createProducer } from './producer.ts';
 
 const FIXTURE = fileURLToPath(new URL('../test/fixtures/effect-worker.ts', import.meta.url));
 const JOBS = 200;

@@ -4,6 +4,7 @@ import { describeFieldErrors, type JobDefinition, type PayloadOf } from './defin
 import { isTraceparent, toEnvelope } from './job-data.ts';
 import { assertJobId, jobOptions } from './job-options.ts';
 import { queueErrors } from './queue-errors.ts';
+import { defaultQueueLogger, type QueueLogger } from './queue-logger.ts';
 
 export interface EnqueueOptions {
   /**
@@ -18,12 +19,19 @@ export interface EnqueueOptions {
   readonly delayMs?: number;
 }
 
+export interface ProducerOptions extends QueueConnection {
+  readonly logger?: QueueLogger;
+}
+
 export interface Producer {
   /**
    * Validates `payload` against the job's schema and adds the job, unless one with the same id
    * exists. Resolves once Redis has it.
    *
    * @throws {AppError} `QUEUE_INVALID_PAYLOAD` with one field error per violation; nothing is added.
+   * @throws {AppError} `QUEUE_UNAVAILABLE` when Redis refused the job (on a fail-fast connection,
+   *   as soon as Redis is unreachable); the job may or may not have been added, so retry with
+   *   the same `jobId`.
    */
   enqueue<D extends JobDefinition>(
     job: D,
@@ -42,25 +50,31 @@ export interface Producer {
  * const producer = createProducer({ connection });
  * await producer.enqueue(sendOrderConfirmation, { orderId }, { jobId: event.id, traceparent });
  */
-export function createProducer(where: QueueConnection): Producer {
+export function createProducer(options: ProducerOptions): Producer {
+  const { connection, prefix = DEFAULT_PREFIX } = options;
+  const logger = options.logger ?? defaultQueueLogger('queue-producer');
   const queues = new Map<string, Queue>();
   const queueFor = (name: string): Queue => {
     let queue = queues.get(name);
     if (queue === undefined) {
       queue = new Queue(name, {
-        connection: where.connection,
-        prefix: where.prefix ?? DEFAULT_PREFIX,
+        connection,
+        prefix,
+        // Commands go straight to the connection, which decides: a fail-fast one refuses them
+        // during an outage, a default one holds them until Redis is back.
+        skipWaitingForReady: true,
       });
+      queue.on('error', (error) => logger.error({ err: error, queue: name }, 'queue error'));
       queues.set(name, queue);
     }
     return queue;
   };
 
   return {
-    async enqueue(job, payload, options) {
+    async enqueue(job, payload, { jobId, traceparent, delayMs }) {
       const where = `enqueue(${job.name})`;
-      assertJobId(options.jobId, where);
-      if (options.traceparent !== undefined && !isTraceparent(options.traceparent)) {
+      assertJobId(jobId, where);
+      if (traceparent !== undefined && !isTraceparent(traceparent)) {
         throw new TypeError(`${where}: traceparent is not a W3C traceparent value`);
       }
       const fields = job.validate(payload);
@@ -70,12 +84,19 @@ export function createProducer(where: QueueConnection): Producer {
           { fields },
         );
       }
-      const added = await queueFor(job.queue).add(
-        job.name,
-        toEnvelope(payload, options.traceparent),
-        jobOptions(options.jobId, job.attempts, options.delayMs),
-      );
-      return { id: added.id ?? options.jobId };
+      try {
+        await queueFor(job.queue).add(
+          job.name,
+          toEnvelope(payload, traceparent),
+          jobOptions(jobId, job.attempts, delayMs),
+        );
+      } catch (error) {
+        throw queueErrors.QUEUE_UNAVAILABLE.create(
+          `Job ${job.name} (${jobId}) was not confirmed by Redis: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      return { id: jobId };
     },
     async close() {
       await Promise.all([...queues.values()].map((queue) => queue.close()));

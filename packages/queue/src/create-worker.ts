@@ -1,5 +1,4 @@
 import { isAppError } from '@groundwork/errors';
-import { createLogger, type Logger } from '@groundwork/logger';
 import { type Job, type MinimalJob, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import { DEFAULT_PREFIX, type QueueConnection } from './connection.ts';
@@ -7,6 +6,7 @@ import { type DeadLetter, deadLetterQueueName, writeDeadLetter } from './dead-le
 import { describeFieldErrors, type JobDefinition, type PayloadOf } from './define-job.ts';
 import { assertNoEviction } from './eviction-policy.ts';
 import { fromEnvelope } from './job-data.ts';
+import { defaultQueueLogger, type QueueLogger } from './queue-logger.ts';
 
 /** A job as a handler receives it: its payload already validated against its definition. */
 export type ReceivedJob<D extends JobDefinition> =
@@ -34,9 +34,6 @@ export type ReceivedJob<D extends JobDefinition> =
 
 /** Narrow on `job.name` to get each definition's payload type. */
 export type JobHandler<D extends JobDefinition> = (job: ReceivedJob<D>) => Promise<void>;
-
-/** The part of a pino logger the worker uses. */
-export type WorkerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /** How long finished jobs stay in Redis. Count and age both bound memory, since noeviction won't. */
 export interface Retention {
@@ -77,7 +74,7 @@ export interface WorkerOptions extends QueueConnection {
    * Default true; turn off only where another check guards the same server.
    */
   readonly checkEviction?: boolean;
-  readonly logger?: WorkerLogger;
+  readonly logger?: QueueLogger;
 }
 
 export interface QueueWorker {
@@ -124,7 +121,7 @@ export async function createWorker<const D extends JobDefinition>(
 ): Promise<QueueWorker> {
   const byName = indexDefinitions(Array.isArray(definitions) ? definitions : [definitions as D]);
   const queue = [...byName.values()][0]?.queue ?? '';
-  const logger = options.logger ?? createLogger({ service: `queue-worker:${queue}` });
+  const logger = options.logger ?? defaultQueueLogger(`queue-worker:${queue}`);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const keepCompleted = options.keepCompleted ?? DEFAULTS.keepCompleted;
   const keepFailed = options.keepFailed ?? DEFAULTS.keepFailed;
@@ -135,24 +132,14 @@ export async function createWorker<const D extends JobDefinition>(
     connection: options.connection,
     prefix,
   });
+  deadLetters.on('error', (error) =>
+    logger.error({ err: error, queue }, 'dead-letter queue error'),
+  );
   const pendingWrites = new Set<Promise<void>>();
   let releasing = false;
 
-  const deadLetter = async (job: Job, reason: string, attemptsMade: number): Promise<void> => {
-    const envelope = fromEnvelope(job.data);
-    const letter: DeadLetter = {
-      id: job.id ?? '',
-      queue,
-      name: job.name,
-      payload: envelope === undefined ? job.data : envelope.payload,
-      ...(envelope?.traceparent === undefined ? {} : { traceparent: envelope.traceparent }),
-      reason,
-      attemptsMade,
-      attempts: job.opts.attempts ?? 1,
-      deadAt: new Date().toISOString(),
-    };
-    await writeDeadLetter(deadLetters, letter);
-  };
+  const deadLetter = (job: Job, reason: string, attemptsMade: number): Promise<void> =>
+    writeDeadLetter(deadLetters, toDeadLetter(job, queue, reason, attemptsMade));
 
   // Declares three parameters on purpose: BullMQ passes the abort signal only to such processors.
   const processor = async (job: Job, token?: string, signal?: AbortSignal): Promise<void> => {
@@ -211,12 +198,8 @@ export async function createWorker<const D extends JobDefinition>(
   worker.on('error', (error) => logger.error({ err: error, queue }, 'queue worker error'));
   worker.on('failed', (job, error) => {
     if (job === undefined) return;
-    const final =
-      error instanceof UnrecoverableError ||
-      error.name === 'UnrecoverableError' ||
-      job.attemptsMade >= (job.opts.attempts ?? 1);
     const context = { queue, jobId: job.id, job: job.name, attemptsMade: job.attemptsMade };
-    if (!final) {
+    if (!isFinalFailure(job, error)) {
       logger.warn({ ...context, reason: error.message }, 'job failed, will retry');
       return;
     }
@@ -257,6 +240,31 @@ export async function createWorker<const D extends JobDefinition>(
       await deadLetters.close();
     },
   };
+}
+
+function toDeadLetter(job: Job, queue: string, reason: string, attemptsMade: number): DeadLetter {
+  const envelope = fromEnvelope(job.data);
+  return {
+    id: job.id ?? '',
+    queue,
+    name: job.name,
+    // Data that is no envelope is kept whole: it is the evidence of what went wrong.
+    payload: envelope === undefined ? job.data : envelope.payload,
+    ...(envelope?.traceparent === undefined ? {} : { traceparent: envelope.traceparent }),
+    reason,
+    attemptsMade,
+    attempts: job.opts.attempts ?? 1,
+    deadAt: new Date().toISOString(),
+  };
+}
+
+/** After a failure BullMQ has recorded: true when the job will not be retried. */
+function isFinalFailure(job: Job, error: Error): boolean {
+  return (
+    error instanceof UnrecoverableError ||
+    error.name === 'UnrecoverableError' ||
+    job.attemptsMade >= (job.opts.attempts ?? 1)
+  );
 }
 
 function indexDefinitions<D extends JobDefinition>(definitions: readonly D[]): Map<string, D> {

@@ -4,12 +4,12 @@ import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import Type from 'typebox';
 import { expect, test } from 'vitest';
 import { useQueueRedis } from '../test/support/queue-redis.ts';
-import { recordingLogger } from '../test/support/silent-logger.ts';
+import { recordingLogger } from '../test/support/recording-logger.ts';
 import { until } from '../test/support/until.ts';
+import { createProducer } from './create-producer.ts';
+import { createWorker, type JobHandler, type WorkerOptions } from './create-worker.ts';
 import { dropDeadLetter, listDeadLetters, replayDeadLetter } from './dead-letters.ts';
 import { defineJob, type JobDefinition } from './define-job.ts';
-import { createProducer } from './producer.ts';
-import { createWorker, type JobHandler, type WorkerOptions } from './worker.ts';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const schema = Type.Object({ orderId: Type.String() });
@@ -75,7 +75,7 @@ describeWithServices('dead letters', ['redis'], () => {
     ]);
   });
 
-  test('when a handler keeps failing, then it is retried with doubling delays and dead-lettered after its last attempt', async () => {
+  test('when a job throws, then it is retried with backoff up to its attempt limit', async () => {
     const startedAt: number[] = [];
     await startWorker(chargeJob('retries', 3, 100), async () => {
       startedAt.push(Date.now());
@@ -88,6 +88,7 @@ describeWithServices('dead letters', ['redis'], () => {
       'the job was dead-lettered',
       async () => (await deadLettersOf('retries')).length === 1,
     );
+    await new Promise((resolve) => setTimeout(resolve, 300));
 
     const [first = 0, second = 0, third = 0] = startedAt;
     expect(startedAt).toHaveLength(3);
@@ -95,9 +96,40 @@ describeWithServices('dead letters', ['redis'], () => {
     expect(second - first).toBeGreaterThanOrEqual(100);
     expect(third - second).toBeGreaterThanOrEqual(200);
     expect(third - second).toBeLessThan(1_000);
-    expect(await deadLettersOf('retries')).toMatchObject([
-      { id: 'evt-declined', reason: 'Error: card declined', attemptsMade: 3, attempts: 3 },
+  });
+
+  test('when a job fails every attempt, then it lands in the dead-letter queue', async () => {
+    await startWorker(chargeJob('exhausted', 2), async () => {
+      throw new Error('card declined');
+    });
+    const producer = redis.closeAfterTest(createProducer(redis));
+
+    await producer.enqueue(
+      chargeJob('exhausted', 2),
+      { orderId: 'o-6' },
+      { jobId: 'evt-exhausted', traceparent: TRACEPARENT },
+    );
+    await until(
+      'the job was dead-lettered',
+      async () => (await deadLettersOf('exhausted')).length === 1,
+    );
+
+    expect(await deadLettersOf('exhausted')).toEqual([
+      {
+        id: 'evt-exhausted',
+        queue: 'exhausted',
+        name: 'charge-card',
+        payload: { orderId: 'o-6' },
+        traceparent: TRACEPARENT,
+        reason: 'Error: card declined',
+        attemptsMade: 2,
+        attempts: 2,
+        deadAt: expect.any(String),
+      },
     ]);
+    const queue = new Queue('exhausted', { connection: redis.connection, prefix: redis.prefix });
+    expect(await queue.getJobState('evt-exhausted')).toBe('failed');
+    await queue.close();
   });
 
   test('when a handler throws UnrecoverableError, then the job is dead-lettered without retries', async () => {

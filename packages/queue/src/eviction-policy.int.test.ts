@@ -3,16 +3,16 @@ import { isCi } from '@groundwork/testing';
 import type { Redis } from 'ioredis';
 import Type from 'typebox';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { recordingLogger } from '../test/support/recording-logger.ts';
 import {
   hasRedisServerBinary,
   type OwnRedisServer,
   startRedisServer,
 } from '../test/support/redis-server.ts';
-import { recordingLogger } from '../test/support/silent-logger.ts';
 import { createQueueConnection } from './connection.ts';
+import { createWorker } from './create-worker.ts';
 import { defineJob } from './define-job.ts';
 import { assertNoEviction, readEvictionPolicy } from './eviction-policy.ts';
-import { createWorker } from './worker.ts';
 
 const ping = defineJob({ name: 'ping', queue: 'eviction', schema: Type.Object({}) });
 

@@ -3,6 +3,20 @@ export { UnrecoverableError } from 'bullmq';
 export { BACKOFF_STRATEGY, type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 export { createQueueConnection, DEFAULT_PREFIX, type QueueConnection } from './connection.ts';
 export {
+  createProducer,
+  type EnqueueOptions,
+  type Producer,
+  type ProducerOptions,
+} from './create-producer.ts';
+export {
+  createWorker,
+  type JobHandler,
+  type QueueWorker,
+  type ReceivedJob,
+  type Retention,
+  type WorkerOptions,
+} from './create-worker.ts';
+export {
   type DeadLetter,
   type DeadLetterQuery,
   deadLetterQueueName,
@@ -20,14 +34,5 @@ export {
 } from './define-job.ts';
 export { assertNoEviction, readEvictionPolicy } from './eviction-policy.ts';
 export { isTraceparent } from './job-data.ts';
-export { createProducer, type EnqueueOptions, type Producer } from './producer.ts';
 export { queueErrors } from './queue-errors.ts';
-export {
-  createWorker,
-  type JobHandler,
-  type QueueWorker,
-  type ReceivedJob,
-  type Retention,
-  type WorkerLogger,
-  type WorkerOptions,
-} from './worker.ts';
+export type { QueueLogger } from './queue-logger.ts';

@@ -3,6 +3,7 @@ import { defineErrors } from '@groundwork/errors';
 /** Every failure packages/queue reports, with codes that dashboards and runbooks may rely on. */
 export const queueErrors = defineErrors({
   QUEUE_INVALID_PAYLOAD: { kind: 'invalid', title: 'The job payload does not match its schema' },
+  QUEUE_UNAVAILABLE: { kind: 'unavailable', title: 'The job queue is unavailable' },
   QUEUE_EVICTION_POLICY: {
     kind: 'internal',
     title: 'Redis may evict queue data: maxmemory-policy must be noeviction',

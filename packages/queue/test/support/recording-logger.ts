@@ -1,6 +1,6 @@
-import type { WorkerLogger } from '../../src/worker.ts';
+import type { QueueLogger } from '../../src/queue-logger.ts';
 
-export interface RecordingLogger extends WorkerLogger {
+export interface RecordingLogger extends QueueLogger {
   readonly lines: { level: string; msg: string; context: object }[];
 }
 

@@ -4,11 +4,11 @@ import { Queue } from 'bullmq';
 import Type from 'typebox';
 import { expect, test } from 'vitest';
 import { useQueueRedis } from '../test/support/queue-redis.ts';
-import { recordingLogger } from '../test/support/silent-logger.ts';
+import { recordingLogger } from '../test/support/recording-logger.ts';
 import { until } from '../test/support/until.ts';
+import { createProducer } from './create-producer.ts';
+import { createWorker } from './create-worker.ts';
 import { defineJob, type PayloadOf } from './define-job.ts';
-import { createProducer } from './producer.ts';
-import { createWorker } from './worker.ts';
 
 const chargeCard = defineJob({
   name: 'charge-card',
