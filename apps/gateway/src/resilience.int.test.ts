@@ -70,8 +70,12 @@ describeWithServices('upstream resilience', ['redis'], () => {
     open.push(gateway);
     const call = (method: 'GET' | 'POST', url = '/v1/orders') =>
       gateway.app.inject({ method, url, ...(method === 'POST' ? { payload: { a: 1 } } : {}) });
-    const breakers = async () =>
-      (await gateway.app.inject('/health/ready')).json<{ upstreams: unknown[] }>().upstreams;
+    const breakers = async () => {
+      const ready = await gateway.app.inject('/health/ready');
+      // Breakers are reported, never a reason to leave the load balancer.
+      expect(ready.statusCode).toBe(200);
+      return ready.json<{ upstreams: unknown[] }>().upstreams;
+    };
     return { gateway, call, breakers };
   }
 
