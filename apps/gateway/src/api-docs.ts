@@ -1,3 +1,5 @@
+// The kit registers @fastify/swagger; this brings its types (`schema.hide`, `app.swagger()`).
+import type {} from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import { gatewayErrors } from './gateway-errors.ts';

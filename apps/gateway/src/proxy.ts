@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import replyFrom, { type FastifyReplyFromHooks } from '@fastify/reply-from';
+// The kit registers @fastify/swagger; this brings its types (`schema.hide`).
+import type {} from '@fastify/swagger';
 import { type AppError, commonErrors, PROBLEM_CONTENT_TYPE, toProblem } from '@groundwork/errors';
 import type {
   FastifyPluginAsync,
