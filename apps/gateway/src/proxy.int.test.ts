@@ -212,6 +212,19 @@ describeWithServices('proxy', ['redis'], () => {
     expect(identity.received.at(-1)?.body).toBe(form);
   });
 
+  test('when a client sends HEAD, then the service receives a HEAD and the client its headers', async () => {
+    const response = await send(origin, {
+      method: 'HEAD',
+      path: '/v1/products',
+      headers: bearer(),
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.text).toBe('');
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(orders.received.at(-1)?.method).toBe('HEAD');
+  });
+
   test('when the path climbs out with dot segments, then 400 and no service is called', async () => {
     const before = identity.received.length + orders.received.length;
 
