@@ -87,6 +87,7 @@ function attempt(
         onResponse: (_request, _reply, response) => {
           if (settled) return discard(response.stream);
           settle();
+          // reply-from's types call it a ServerResponse; it is undici's status, headers and body.
           resolve(response as unknown as ProxiedResponse);
         },
         onError: (_reply, { error }) => {
