@@ -50,3 +50,9 @@ export {
   parseLimit,
 } from './pagination.ts';
 export { toDomainError } from './prisma-errors.ts';
+export {
+  checkRowLevelSecurity,
+  type Queryable,
+  withSessionRole,
+} from './row-level-security.ts';
+export { type TenancyOptions, withTenancy } from './tenancy.ts';
