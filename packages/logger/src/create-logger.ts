@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, type LoggerOptions as PinoOptions, pino } from 'pino';
+import { traceFields } from './trace-fields.ts';
 
 /** Keys whose values never reach a log line, at any of the depths where they usually sit. */
 const SECRET_KEYS = [
@@ -37,7 +38,8 @@ export interface LoggerOptions {
 
 /**
  * Creates the JSON logger every Groundwork process uses: secrets redacted, ISO timestamps, the
- * level as a word, and the service name on each line.
+ * level as a word, the service name on each line, and `traceId`/`spanId` on each line written
+ * inside a span.
  *
  * @example
  * const logger = createLogger({ service: 'orders', level: config.LOG_LEVEL });
@@ -50,6 +52,7 @@ export function createLogger(options: LoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: [...redactPaths], censor: '[redacted]' },
+    mixin: traceFields,
   };
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }
