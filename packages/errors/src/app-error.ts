@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'bad_gateway'
   | 'unavailable'
   | 'timeout'
   | 'internal';

@@ -13,6 +13,7 @@ export const commonErrors = defineErrors({
   PAYLOAD_TOO_LARGE: { kind: 'too_large', title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { kind: 'unsupported_media_type', title: 'Unsupported media type' },
   RATE_LIMITED: { kind: 'rate_limited', title: 'Too many requests' },
+  BAD_GATEWAY: { kind: 'bad_gateway', title: 'Bad gateway' },
   SERVICE_UNAVAILABLE: { kind: 'unavailable', title: 'Service unavailable' },
   TIMEOUT: { kind: 'timeout', title: 'The operation timed out' },
   INTERNAL: { kind: 'internal', title: 'Internal error' },

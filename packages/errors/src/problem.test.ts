@@ -90,10 +90,11 @@ describe('httpStatusOf', () => {
         'unsupported_media_type',
         'rate_limited',
         'internal',
+        'bad_gateway',
         'unavailable',
         'timeout',
       ].map((kind) => httpStatusOf(kind as never)),
-    ).toEqual([400, 401, 403, 404, 409, 412, 413, 415, 429, 500, 503, 504]);
+    ).toEqual([400, 401, 403, 404, 409, 412, 413, 415, 429, 500, 502, 503, 504]);
   });
 });
 

@@ -15,6 +15,7 @@ const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  bad_gateway: 502,
   unavailable: 503,
   timeout: 504,
 };

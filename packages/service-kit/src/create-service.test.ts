@@ -311,7 +311,6 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
         .slice(linesBefore)
         .filter((line) => line.msg !== undefined && line.requestId !== undefined);
       expect(ofThisRequest.map((line) => line.msg)).toEqual([
-        'incoming request',
         'thing accepted',
         'request completed',
       ]);
@@ -369,6 +368,22 @@ describe.each([viaInject, viaSocket])('createService, through $name', (transport
 
       expect(res.status).toBe(200);
       expect(res.json()).toEqual({ status: 'ok' });
+    });
+
+    it('when a request completes, then exactly one line logs its method, route, status and duration', async () => {
+      const res = await send({ url: '/ok' });
+
+      const lines = logs.filter((line) => line.requestId === res.headers['x-request-id']);
+      expect(lines).toEqual([
+        expect.objectContaining({
+          msg: 'request completed',
+          method: 'GET',
+          url: '/ok',
+          route: '/ok',
+          statusCode: 200,
+          responseTime: expect.any(Number),
+        }),
+      ]);
     });
 
     it('when probes are served, then their request lines stay out of the logs', async () => {

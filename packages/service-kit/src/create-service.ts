@@ -9,11 +9,12 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import { errorHandler } from './error-handler.ts';
-import { health, isProbe } from './health.ts';
+import { health } from './health.ts';
 import { loadShedding } from './load-shedding.ts';
 import { docs, openApi } from './openapi.ts';
 import { normaliseOptions, type ServiceOptions } from './options.ts';
 import { requestId, requestIdFrom } from './request-id.ts';
+import { requestLog } from './request-log.ts';
 import { security } from './security.ts';
 
 /** The Fastify instance every Groundwork app is built on: TypeBox types flow from route schemas. */
@@ -56,9 +57,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     loggerInstance:
       settings.logger ?? createLogger({ service: settings.name, level: settings.logLevel }),
     // Every request log line carries `requestId`, the name the other services' logs use too.
+    // Fastify's two lines per request give way to the kit's one (request-log.ts).
     logController: new LogController({
       requestIdLogLabel: 'requestId',
-      disableRequestLogging: isProbe,
+      disableRequestLogging: true,
     }),
     genReqId: requestIdFrom,
     bodyLimit: settings.bodyLimitBytes,
@@ -99,6 +101,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   // the error handler that was in place when it was declared.
   await app.register(errorHandler);
   await app.register(requestId);
+  await app.register(requestLog);
   await app.register(health, { readinessChecks: settings.readinessChecks });
   if (settings.docs) await app.register(docs);
   // Rate limiting (gateway) and /metrics (telemetry) are registered by their owners on the

@@ -8,7 +8,7 @@ import { sendOverTcp } from '../test/transports.ts';
 
 const FIXTURE = fileURLToPath(new URL('../test/fixtures/slow-server.ts', import.meta.url));
 
-type LogLine = { msg?: string; req?: { url?: string }; [key: string]: unknown };
+type LogLine = { msg?: string; url?: string; [key: string]: unknown };
 
 interface Fixture {
   child: ChildProcess;
@@ -66,7 +66,7 @@ async function startFixture(env: Record<string, string>): Promise<Fixture> {
 }
 
 function received(lines: LogLine[], url: string): number {
-  return lines.filter((line) => line.msg === 'incoming request' && line.req?.url === url).length;
+  return lines.filter((line) => line.msg === 'handler started' && line.url === url).length;
 }
 
 describe('startService in a real process', () => {
