@@ -1,10 +1,19 @@
+-- Hand-written (first, because the tables use it): the tenant of the current transaction, as the
+-- tenancy guard of @groundwork/db sets it: set_config('app.org_id', <org>, true). Tenant-owned
+-- rows default to it and the row-level security policies at the end compare against it. NULL
+-- when unset, so a connection that forgot it sees no rows at all (a transaction-local setting
+-- reverts to '', not to NULL, hence NULLIF).
+CREATE FUNCTION "current_org_id"() RETURNS uuid
+  LANGUAGE sql STABLE PARALLEL SAFE
+  AS $$ SELECT NULLIF(current_setting('app.org_id', true), '')::uuid $$;
+
 -- CreateEnum
 CREATE TYPE "order_status" AS ENUM ('pending', 'confirmed', 'shipped', 'cancelled');
 
 -- CreateTable
 CREATE TABLE "products" (
     "id" UUID NOT NULL,
-    "orgId" UUID NOT NULL,
+    "orgId" UUID NOT NULL DEFAULT current_org_id(),
     "sku" VARCHAR(64) NOT NULL,
     "name" VARCHAR(200) NOT NULL,
     "description" VARCHAR(2000) NOT NULL DEFAULT '',
@@ -21,7 +30,7 @@ CREATE TABLE "products" (
 -- CreateTable
 CREATE TABLE "orders" (
     "id" UUID NOT NULL,
-    "orgId" UUID NOT NULL,
+    "orgId" UUID NOT NULL DEFAULT current_org_id(),
     "customerId" VARCHAR(255) NOT NULL,
     "status" "order_status" NOT NULL DEFAULT 'pending',
     "totalMinor" INTEGER NOT NULL,
@@ -36,7 +45,7 @@ CREATE TABLE "orders" (
 -- CreateTable
 CREATE TABLE "order_lines" (
     "id" UUID NOT NULL,
-    "orgId" UUID NOT NULL,
+    "orgId" UUID NOT NULL DEFAULT current_org_id(),
     "orderId" UUID NOT NULL,
     "productId" UUID NOT NULL,
     "sku" VARCHAR(64) NOT NULL,
@@ -49,7 +58,7 @@ CREATE TABLE "order_lines" (
 
 -- CreateTable
 CREATE TABLE "idempotency_keys" (
-    "orgId" UUID NOT NULL,
+    "orgId" UUID NOT NULL DEFAULT current_org_id(),
     "key" VARCHAR(255) NOT NULL,
     "fingerprint" CHAR(64) NOT NULL,
     "statusCode" INTEGER,
@@ -134,13 +143,6 @@ ALTER TABLE "orders"
 ALTER TABLE "order_lines"
   ADD CONSTRAINT "order_lines_quantity_check" CHECK ("quantity" > 0),
   ADD CONSTRAINT "order_lines_unitPriceMinor_check" CHECK ("unitPriceMinor" >= 0);
-
--- The tenant of the current transaction, as the tenancy guard of @groundwork/db sets it:
--- set_config('app.org_id', <org>, true). NULL when unset, so a connection that forgot it sees
--- no rows at all (a transaction-local setting reverts to '', not to NULL, hence NULLIF).
-CREATE FUNCTION "current_org_id"() RETURNS uuid
-  LANGUAGE sql STABLE PARALLEL SAFE
-  AS $$ SELECT NULLIF(current_setting('app.org_id', true), '')::uuid $$;
 
 -- Row-level security: the second line of tenancy, behind the guard's WHERE clauses. FORCE makes
 -- the policies bind the tables' owner too; only superusers and BYPASSRLS roles escape them,

@@ -1,0 +1,78 @@
+import { createRemoteKeyResolver, type KeyResolver } from '@groundwork/auth';
+import { authenticate } from '@groundwork/auth/fastify';
+import { createCacheRedisClient } from '@groundwork/cache';
+import { createLogger, type Logger } from '@groundwork/logger';
+import { createService, type Service, serviceOptionsFromEnv } from '@groundwork/service-kit';
+import type { Redis } from 'ioredis';
+import type { OrdersConfig } from './config.ts';
+import { currentOrgId } from './data/current-org.ts';
+import { createOrderRepository } from './data/order-prisma-repository.ts';
+import { createProductCache } from './data/product-cache.ts';
+import { createProductRepository } from './data/product-prisma-repository.ts';
+import { createTenantDatabase } from './data/tenant-database.ts';
+import { orderRoutes } from './http/order-routes.ts';
+import { productRoutes } from './http/product-routes.ts';
+
+export interface OrdersDeps {
+  readonly config: OrdersConfig;
+  /** Where access-token keys come from. Default: identity's JWKS at JWKS_URL. */
+  readonly keys?: KeyResolver;
+  /** Default: the kit's JSON logger at LOG_LEVEL. */
+  readonly logger?: Logger;
+  /** The cache's Redis; default a client on REDIS_URL, closed with the app. A given one is the caller's. */
+  readonly redis?: Redis;
+}
+
+/**
+ * The orders service, wired by hand: the kit's service, the database (as the row-level-security
+ * role, scoped by the tenancy guard), the product cache, then the /v1 routes behind token
+ * verification. Everything built here is closed with the app.
+ */
+export async function buildApp(deps: OrdersDeps): Promise<Service> {
+  const { config } = deps;
+  const logger = deps.logger ?? createLogger({ service: 'orders', level: config.LOG_LEVEL });
+  const app = await createService({
+    name: 'orders',
+    description:
+      "A tenant's product catalog and its customers' orders: cursor pagination, ETags, idempotent order placement, events through the outbox.",
+    ...serviceOptionsFromEnv(config),
+    logger,
+  });
+
+  const tenantDatabase = createTenantDatabase({
+    url: config.DATABASE_URL,
+    role: config.DATABASE_ROLE,
+    poolSize: config.DATABASE_POOL_SIZE,
+    logger,
+  });
+  app.addReadinessCheck(tenantDatabase.database.readinessCheck);
+  // Refuse to serve unless PostgreSQL answers and its policies bind us (no superuser, no BYPASSRLS).
+  app.addHook('onReady', () => tenantDatabase.verify());
+
+  // No readiness check for this Redis: it only caches, and reads fall back to PostgreSQL.
+  const redis = deps.redis ?? createCacheRedisClient(config.REDIS_URL, { logger });
+  const productCache = createProductCache({
+    redis,
+    namespace: config.PRODUCT_CACHE_NAMESPACE,
+    ttlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
+    logger,
+    tenant: currentOrgId,
+  });
+  app.addHook('onClose', async () => {
+    productCache.close();
+    if (deps.redis === undefined) await redis.quit().catch(() => redis.disconnect());
+    await tenantDatabase.database.disconnect();
+  });
+
+  const products = createProductRepository(tenantDatabase.prisma);
+  const orders = createOrderRepository(tenantDatabase.prisma);
+  const keys = deps.keys ?? createRemoteKeyResolver({ url: config.JWKS_URL });
+
+  await app.register(async (v1: Service) => {
+    // Zero trust: tokens are verified here too, whatever the gateway did.
+    await v1.register(authenticate, { keys, issuer: config.TOKEN_ISSUER });
+    await v1.register(productRoutes, { products, productCache });
+    await v1.register(orderRoutes, { orders, productCache });
+  });
+  return app;
+}

@@ -1,0 +1,41 @@
+import { allowedTo, anyOf, assertAllowed, ownerOnly, type Principal } from '@groundwork/auth';
+import type { Order } from '../domain/order.ts';
+import { transition } from '../domain/order-status.ts';
+import type { OrderStore, ProductCache } from './ports.ts';
+
+export interface CancelOrderDeps {
+  readonly orders: OrderStore;
+  readonly productCache: ProductCache;
+}
+
+export interface CancelOrderCommand {
+  readonly id: string;
+  readonly expectedVersion?: number | undefined;
+  readonly traceparent?: string | undefined;
+}
+
+/** ABAC: the customer who placed the order may cancel it, and so may catalog admins. */
+const mayCancel = anyOf(ownerOnly, allowedTo('catalog:write'));
+
+/**
+ * Cancels a pending or confirmed order (else ORDERS_ILLEGAL_TRANSITION, a 409): in one
+ * transaction the status changes, every line's stock returns and `order.cancelled` is recorded.
+ */
+export async function cancelOrder(
+  deps: CancelOrderDeps,
+  actor: Principal,
+  command: CancelOrderCommand,
+): Promise<Order> {
+  assertAllowed(actor, allowedTo('orders:write'), command);
+  const order = await deps.orders.changeStatus(
+    command.id,
+    command.expectedVersion,
+    (current) => {
+      assertAllowed(actor, mayCancel, { ownerId: current.customerId });
+      return transition(current.status, 'cancelled');
+    },
+    command.traceparent,
+  );
+  await deps.productCache.invalidate(order.lines.map((line) => line.productId));
+  return order;
+}

@@ -1,0 +1,74 @@
+import type { StoredResponse } from '../domain/idempotency.ts';
+import type { Order, PricedOrder, RequestedLine, ReservedProduct } from '../domain/order.ts';
+import type { OrderStatus } from '../domain/order-status.ts';
+import type { NewProduct, Product, ProductChanges } from '../domain/product.ts';
+
+/**
+ * What the use cases need from storage and cache, implemented in src/data. Every method acts for
+ * the tenant of the current request (the tenancy guard reads it), so none takes an org id.
+ */
+export interface ProductStore {
+  create(product: NewProduct): Promise<Product>;
+  find(id: string): Promise<Product | undefined>;
+  /**
+   * Applies `change` to the product as it is now, if it is still at `expectedVersion` (else
+   * DB_VERSION_MISMATCH, a 412). Without one, a concurrent writer makes it re-read and re-apply.
+   */
+  update(
+    id: string,
+    expectedVersion: number | undefined,
+    change: (current: Product) => ProductChanges,
+  ): Promise<Product>;
+  remove(id: string, expectedVersion: number | undefined): Promise<void>;
+}
+
+/** Cache-aside for product reads; `invalidate` after every committed write of the product. */
+export interface ProductCache {
+  get(id: string, load: () => Promise<Product | undefined>): Promise<Product | undefined>;
+  invalidate(ids: readonly string[]): Promise<void>;
+}
+
+/** Holds an Idempotency-Key for the transaction that places the order. */
+export interface IdempotencyClaim {
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly expiresAt: Date;
+  /** The response to keep for retries, made from the order just placed. */
+  respond(order: Order): StoredResponse;
+}
+
+export type PlaceOutcome =
+  | { readonly kind: 'placed'; readonly order: Order; readonly response?: StoredResponse }
+  | { readonly kind: 'replayed'; readonly fingerprint: string; readonly response: StoredResponse };
+
+export interface PlaceOrderRequest {
+  readonly customerId: string;
+  /** One per product, sorted by product id (`normaliseLines`). */
+  readonly lines: readonly RequestedLine[];
+  readonly traceparent?: string | undefined;
+  readonly idempotency?: IdempotencyClaim | undefined;
+}
+
+export interface OrderStore {
+  /**
+   * In one transaction: claims the Idempotency-Key (or returns the response stored under it),
+   * reserves the stock of every line (ORDERS_OUT_OF_STOCK when short), prices the order with
+   * `price`, stores it and its `order.placed` event.
+   */
+  place(
+    request: PlaceOrderRequest,
+    price: (products: readonly ReservedProduct[]) => PricedOrder,
+  ): Promise<PlaceOutcome>;
+  find(id: string): Promise<Order | undefined>;
+  /**
+   * In one transaction: reads the order, lets `decide` pick its next status (throwing to refuse),
+   * writes it if the order is still at the version it read (and at `expectedVersion`, if given),
+   * returns the stock of every line when the order is cancelled, and records the event.
+   */
+  changeStatus(
+    id: string,
+    expectedVersion: number | undefined,
+    decide: (current: Order) => OrderStatus,
+    traceparent?: string | undefined,
+  ): Promise<Order>;
+}
