@@ -2,3 +2,14 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 
 /** The root client or an interactive transaction's: repositories work on either. */
 export type Db = PrismaClient | Prisma.TransactionClient;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * True for a value a uuid column can hold. A token's `sub` is a user id or a service client id
+ * (`svc_...`): queried against a uuid column, the latter would make PostgreSQL raise an error
+ * instead of finding nothing.
+ */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

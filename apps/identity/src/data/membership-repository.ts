@@ -9,7 +9,7 @@ import {
 } from '@groundwork/db';
 import { identityErrors } from '../domain/identity-errors.ts';
 import type { Membership, Organization, Prisma, User } from '../generated/prisma/client.ts';
-import type { Db } from './db.ts';
+import { type Db, isUuid } from './db.ts';
 
 export type MemberRow = Membership & { user: Pick<User, 'id' | 'email' | 'displayName'> };
 export type OrganizationMembershipRow = Membership & { organization: Organization };
@@ -81,14 +81,16 @@ export function createMembershipRepository(db: Db): MembershipRepository {
         },
         { where: { orgId, ...(filter as Prisma.MembershipWhereInput) }, ...page },
       ),
-    listForUser: (userId, page) =>
-      findPage(
-        {
-          findMany: (args: Prisma.MembershipFindManyArgs) =>
-            db.membership.findMany({ ...args, include: { organization: true } }),
-        },
-        { where: { userId }, ...page },
-      ),
+    listForUser: async (userId, page) =>
+      !isUuid(userId)
+        ? { items: [], nextCursor: null }
+        : findPage(
+            {
+              findMany: (args: Prisma.MembershipFindManyArgs) =>
+                db.membership.findMany({ ...args, include: { organization: true } }),
+            },
+            { where: { userId }, ...page },
+          ),
     async changeRole(orgId, userId, role) {
       const [updated] = await db.membership.updateManyAndReturn({
         where: { orgId, userId },

@@ -1,7 +1,7 @@
 import { dbErrors, toDomainError } from '@groundwork/db';
 import { identityErrors } from '../domain/identity-errors.ts';
 import type { AccountStatus, User } from '../generated/prisma/client.ts';
-import type { Db } from './db.ts';
+import { type Db, isUuid } from './db.ts';
 
 export type UserRow = User;
 
@@ -32,7 +32,7 @@ export function createUserRepository(db: Db): UserRepository {
       }
     },
     findByEmail: (email) => db.user.findUnique({ where: { email } }),
-    findById: (id) => db.user.findUnique({ where: { id } }),
+    findById: async (id) => (isUuid(id) ? db.user.findUnique({ where: { id } }) : null),
     async updatePasswordHash(id, passwordHash) {
       await db.user.update({ where: { id }, data: { passwordHash, version: { increment: 1 } } });
     },
