@@ -1,0 +1,30 @@
+export { flushSpans } from './flush-spans.ts';
+export {
+  HTTP_DURATION_BUCKETS,
+  type HttpServerMetrics,
+  httpServerMetrics,
+} from './http-metrics.ts';
+export { setHttpRoute } from './http-route.ts';
+export {
+  activeTraceparent,
+  type ReceivedTracedJob,
+  type TracedJob,
+  traceEnqueue,
+  traceJob,
+} from './job-spans.ts';
+export {
+  createMetricsRegistry,
+  defaultMetricsRegistry,
+  type HistogramSpec,
+  type MetricSpec,
+  type MetricsRegistry,
+  type MetricsRegistryOptions,
+  type Report,
+} from './metrics-registry.ts';
+export { startTelemetry, type TelemetryOptions } from './start-telemetry.ts';
+export type { Telemetry } from './telemetry.ts';
+export {
+  type TelemetryConfig,
+  type TelemetryConfigOptions,
+  telemetryConfigFromEnv,
+} from './telemetry-config.ts';

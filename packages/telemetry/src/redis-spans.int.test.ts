@@ -1,0 +1,52 @@
+import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { expect, test } from 'vitest';
+import { useInMemoryTracing } from '../test/support/in-memory-tracing.ts';
+
+describeWithServices('Redis command spans', ['redis'], () => {
+  const tracing = useInMemoryTracing();
+  const redis = useRedis();
+  const tracer = () => trace.getTracer('test');
+
+  test('when a Redis command runs inside a span, then a client span named after the command is its child and carries no arguments', async () => {
+    await tracer().startActiveSpan('GET /v1/products/:id', async (parent) => {
+      await redis.client.set('product:42', 'secret-value');
+      await redis.client.get('product:42');
+      parent.end();
+    });
+
+    const [set, get, parent] = tracing.spans();
+    expect([set?.name, get?.name, parent?.name]).toEqual(['SET', 'GET', 'GET /v1/products/:id']);
+    for (const span of [set, get]) {
+      expect(span?.kind).toBe(SpanKind.CLIENT);
+      expect(span?.parentSpanContext?.spanId).toBe(parent?.spanContext().spanId);
+      expect(span?.spanContext().traceId).toBe(parent?.spanContext().traceId);
+    }
+    expect(get?.attributes).toEqual({
+      'db.system.name': 'redis',
+      'db.operation.name': 'GET',
+      'db.namespace': '0',
+      'server.address': expect.any(String),
+      'server.port': expect.any(Number),
+    });
+    expect(JSON.stringify(set?.attributes)).not.toContain('secret-value');
+    expect(JSON.stringify(set?.attributes)).not.toContain('product:42');
+  });
+
+  test('when a Redis command runs outside any trace, then no span is recorded', async () => {
+    await redis.client.get('product:42');
+    expect(tracing.spans()).toEqual([]);
+  });
+
+  test('when a Redis command fails, then its span is marked as an error', async () => {
+    await redis.client.set('counter', 'not-a-number');
+    await tracer().startActiveSpan('job', async (parent) => {
+      await expect(redis.client.incr('counter')).rejects.toThrow(/not an integer/);
+      parent.end();
+    });
+
+    const incr = tracing.spans().find((span) => span.name === 'INCR');
+    expect(incr?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(incr?.attributes['error.type']).toBe('ReplyError');
+  });
+});
