@@ -1,0 +1,37 @@
+import Type, { type Static } from 'typebox';
+
+// The contract between orders, which writes these events to its outbox, and the worker's
+// consumers. Properties not listed are ignored (a tolerant reader), so orders may add fields
+// without a worker release; removing or retyping one is a new event type (`order.placed.v2`).
+
+const Uuid = Type.String({ format: 'uuid' });
+const Instant = Type.String({ format: 'date-time' });
+
+/** Outbox `type` of each order event. */
+export const ORDER_EVENT_TYPES = {
+  placed: 'order.placed',
+  cancelled: 'order.cancelled',
+} as const;
+
+/** `order.placed`: written in the transaction that places the order. */
+export const OrderPlacedSchema = Type.Object({
+  orderId: Uuid,
+  orgId: Uuid,
+  /** The `sub` of the customer who placed it. */
+  customerId: Type.String({ minLength: 1, maxLength: 255 }),
+  /** In the currency's minor unit (cents). */
+  totalMinor: Type.Integer({ minimum: 0 }),
+  /** ISO 4217, upper case. */
+  currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+  placedAt: Instant,
+});
+export type OrderPlaced = Static<typeof OrderPlacedSchema>;
+
+/** `order.cancelled`: by the customer, or by expiry of an order never confirmed. */
+export const OrderCancelledSchema = Type.Object({
+  orderId: Uuid,
+  orgId: Uuid,
+  cancelledAt: Instant,
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+});
+export type OrderCancelled = Static<typeof OrderCancelledSchema>;

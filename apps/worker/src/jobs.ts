@@ -1,0 +1,91 @@
+import { type BackoffPolicy, defineJob, type JobDefinition } from '@groundwork/queue';
+import Type from 'typebox';
+import {
+  ORDER_EVENT_TYPES,
+  OrderCancelledSchema,
+  OrderPlacedSchema,
+} from './domain/order-events.ts';
+
+/** How hard every job is tried: from config, so tests can retry in milliseconds. */
+export interface RetryPolicy {
+  /** Runs in all, the first included; after the last failed one the job is dead-lettered. */
+  readonly attempts: number;
+  readonly backoff: Partial<BackoffPolicy>;
+}
+
+/** The queues the worker consumes; one BullMQ worker pool each. */
+export const QUEUES = {
+  notifications: 'notifications',
+  orderReadModel: 'order-read-model',
+  maintenance: 'maintenance',
+} as const;
+
+/**
+ * Every job the worker runs, shared by the code that enqueues it (the outbox relay, the job
+ * schedulers) and the code that runs it. An event's job carries the event's payload as it is
+ * and its id as the job id.
+ */
+export function defineWorkerJobs(retry: RetryPolicy) {
+  return {
+    sendOrderConfirmation: defineJob({
+      name: 'send-order-confirmation',
+      queue: QUEUES.notifications,
+      schema: OrderPlacedSchema,
+      ...retry,
+    }),
+    projectOrderPlaced: defineJob({
+      name: 'project-order-placed',
+      queue: QUEUES.orderReadModel,
+      schema: OrderPlacedSchema,
+      ...retry,
+    }),
+    projectOrderCancelled: defineJob({
+      name: 'project-order-cancelled',
+      queue: QUEUES.orderReadModel,
+      schema: OrderCancelledSchema,
+      ...retry,
+    }),
+    expireUnconfirmedOrders: defineJob({
+      name: 'expire-unconfirmed-orders',
+      queue: QUEUES.maintenance,
+      schema: Type.Object({
+        /** Orders still unconfirmed this long after they were placed are expired. */
+        unconfirmedForMinutes: Type.Integer({ minimum: 1 }),
+        /** Orders expired per round trip to orders. */
+        batchSize: Type.Integer({ minimum: 1 }),
+      }),
+      ...retry,
+    }),
+    rotateSigningKeys: defineJob({
+      name: 'rotate-signing-keys',
+      queue: QUEUES.maintenance,
+      schema: Type.Object({
+        /** An active key younger than this is kept: a re-run of the same schedule changes nothing. */
+        minKeyAgeMinutes: Type.Integer({ minimum: 0 }),
+      }),
+      ...retry,
+    }),
+    purgeIdempotencyKeys: defineJob({
+      name: 'purge-idempotency-keys',
+      queue: QUEUES.maintenance,
+      schema: Type.Object({ batchSize: Type.Integer({ minimum: 1 }) }),
+      ...retry,
+    }),
+  };
+}
+
+export type WorkerJobs = ReturnType<typeof defineWorkerJobs>;
+
+/** Which jobs each outbox event type becomes. */
+export type EventRoutes = ReadonlyMap<string, readonly JobDefinition[]>;
+
+/**
+ * The subscriptions: an event fans out to one job per consumer. Event types not listed have no
+ * consumer yet; the relay marks them published without enqueueing anything.
+ */
+export function eventRoutes(jobs: WorkerJobs): EventRoutes {
+  return new Map<string, readonly JobDefinition[]>([
+    [ORDER_EVENT_TYPES.placed, [jobs.sendOrderConfirmation, jobs.projectOrderPlaced]],
+    [ORDER_EVENT_TYPES.cancelled, [jobs.projectOrderCancelled]],
+  ]);
+}
