@@ -31,6 +31,8 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   readonly argon2?: Argon2Parameters;
   readonly now?: () => Date;
+  /** Hooks a test adds before the app is ready (Fastify refuses them afterwards). */
+  readonly configure?: (app: Service) => void;
 }
 
 /** One identity instance as main.ts wires it, on the test's database and Redis prefix. */
@@ -54,6 +56,7 @@ export async function startIdentity(options: StartOptions): Promise<IdentityInst
     logger: createLogger({ service: 'identity', level: 'silent' }),
     service: { docs: true },
   });
+  options.configure?.(app);
   await app.ready();
   return {
     app,
