@@ -16,6 +16,7 @@ import { normaliseOptions, type ServiceOptions } from './options.ts';
 import { requestId, requestIdFrom } from './request-id.ts';
 import { requestLog } from './request-log.ts';
 import { security } from './security.ts';
+import { telemetry } from './telemetry.ts';
 
 /** The Fastify instance every Groundwork app is built on: TypeBox types flow from route schemas. */
 export type Service = FastifyInstance<
@@ -29,7 +30,8 @@ export type Service = FastifyInstance<
 /**
  * Builds the Fastify instance every app starts from, with the platform concerns in place:
  * security headers and a CORS allowlist, request ids, body and time limits, load shedding,
- * problem+json errors, `/health/live` and `/health/ready`, and OpenAPI at `/openapi.json` and
+ * problem+json errors, `/health/live` and `/health/ready`, `/metrics` (RED per route and process
+ * metrics for Prometheus; route names on trace spans), and OpenAPI at `/openapi.json` and
  * `/docs`. Add the app's routes to it, then hand it to `startService`.
  *
  * Rate limiting belongs to the gateway: register `@fastify/rate-limit` on the returned instance
@@ -102,9 +104,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   await app.register(errorHandler);
   await app.register(requestId);
   await app.register(requestLog);
+  await app.register(telemetry, { metrics: settings.metrics });
   await app.register(health, { readinessChecks: settings.readinessChecks });
   if (settings.docs) await app.register(docs);
-  // Rate limiting (gateway) and /metrics (telemetry) are registered by their owners on the
-  // returned instance; nothing here pretends to provide them.
+  // Rate limiting (gateway) is registered by its owner on the returned instance; nothing here
+  // pretends to provide it.
   return app;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '@groundwork/logger';
+import type { MetricsRegistry } from '@groundwork/telemetry';
 import type { ReadinessCheck } from './health.ts';
 import type { LoadSheddingOptions } from './load-shedding.ts';
 
@@ -37,6 +38,8 @@ export interface ServiceOptions {
   loadShedding?: LoadSheddingOptions;
   /** Serve `/docs` and `/openapi.json`. Default true. */
   docs?: boolean;
+  /** Metrics served at `/metrics`. Default the process's `defaultMetricsRegistry()`. */
+  metrics?: MetricsRegistry;
 }
 
 /** Options after defaults and checks: what the plugins actually read. */
@@ -52,6 +55,7 @@ export interface NormalisedOptions {
   readinessChecks: readonly ReadinessCheck[];
   loadShedding: Required<LoadSheddingOptions>;
   docs: boolean;
+  metrics: MetricsRegistry | undefined;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -95,6 +99,7 @@ export function normaliseOptions(options: ServiceOptions): NormalisedOptions {
       ),
     },
     docs: options.docs ?? true,
+    metrics: options.metrics,
   };
 }
 
