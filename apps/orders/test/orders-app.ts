@@ -10,6 +10,7 @@ import {
 import type { Service } from '@groundwork/service-kit';
 import { usePostgres, useRedis } from '@groundwork/testing/vitest';
 import type { LightMyRequestResponse } from 'fastify';
+import type { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -36,11 +37,14 @@ export interface OrdersApp {
   /** A superuser pool on the test database: sees every tenant, for arranging and asserting. */
   readonly admin: pg.Pool;
   readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** This file's Redis key prefix: give other caches namespaces under it, so they are cleaned up. */
+  readonly redisPrefix: string;
   /** An HTTP call through `inject`, with a freshly signed token for `as`. */
   call(method: string, url: string, options?: CallOptions): Promise<LightMyRequestResponse>;
   tokenFor(caller: Caller): Promise<string>;
-  /** Builds another app on the same database, e.g. with another Redis or role. */
-  buildAnother(env: Record<string, string>): Promise<Service>;
+  /** Builds another app on the same database, e.g. with another Redis or role; closed afterwards. */
+  buildAnother(env: Record<string, string>, deps?: { readonly redis?: Redis }): Promise<Service>;
 }
 
 /** A new organization id: each test that wants isolation from the others makes its own. */
@@ -106,6 +110,12 @@ export function useOrdersApp(): OrdersApp {
     get databaseUrl() {
       return db.url;
     },
+    get redisUrl() {
+      return redis.url;
+    },
+    get redisPrefix() {
+      return redis.prefix;
+    },
     tokenFor,
     async call(method, url, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
@@ -119,8 +129,8 @@ export function useOrdersApp(): OrdersApp {
         ...(options.body === undefined ? {} : { payload: options.body as object }),
       });
     },
-    async buildAnother(env) {
-      const other = await buildApp({ config: envOf(env), keys });
+    async buildAnother(env, deps = {}) {
+      const other = await buildApp({ config: envOf(env), keys, ...deps });
       others.push(other);
       return other;
     },
