@@ -70,7 +70,8 @@ const SETTING = /^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/;
  * must run as a role without SUPERUSER or BYPASSRLS (see `withSessionRole` and
  * `checkRowLevelSecurity`). Only the callback form of `$transaction` is allowed; inside it, use
  * its `tx`: the tenant is set once, as the transaction's first statement. Nested writes and
- * includes are not rewritten: the composite foreign keys and the policies cover them.
+ * includes are not rewritten: the composite foreign keys and the policies cover them. Prisma
+ * queries run when awaited, so await them inside the tenant's work, where `tenant()` answers.
  *
  * @example
  * const prisma = withTenancy(db.prisma, {

@@ -135,6 +135,14 @@ describeWithServices('/v1/products', ['postgres', 'redis'], () => {
     expect(forged.json()).toMatchObject({ code: 'AUTH_TOKEN_INVALID' });
   });
 
+  test('when a token names an organization that is not a UUID, then 403 ORDERS_TENANT_UNKNOWN', async () => {
+    const response = await orders.call('GET', '/v1/products', {
+      as: { org: 'org-1', role: 'viewer' },
+    });
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ code: 'ORDERS_TENANT_UNKNOWN' });
+  });
+
   test('when a body has an unknown field or an invalid value, then 400 listing each field', async () => {
     const response = await orders.call('POST', '/v1/products', {
       as: admin,
