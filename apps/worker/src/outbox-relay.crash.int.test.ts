@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { describeWithServices, usePostgres } from '@groundwork/testing/vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { killProcessesAfterEach, startNodeProcess } from '../test/support/child-process.ts';
+import { insertEvents, outboxTemplate } from '../test/support/outbox-database.ts';
+import { useQueueRedis } from '../test/support/queue-redis.ts';
+import { queueEvents, recordEvent } from '../test/support/relay-test-job.ts';
+import { until } from '../test/support/until.ts';
+
+const RELAY = fileURLToPath(new URL('../test/fixtures/relay-process.ts', import.meta.url));
+const AGGREGATES = 20;
+const EVENTS_PER_AGGREGATE = 25;
+const EVENTS = AGGREGATES * EVENTS_PER_AGGREGATE;
+
+killProcessesAfterEach();
+
+describeWithServices('two outbox relays, one killed mid-batch', ['postgres', 'redis'], () => {
+  const db = usePostgres({ template: outboxTemplate });
+  const redis = useQueueRedis();
+  let pool: pg.Pool;
+
+  beforeAll(() => {
+    pool = new pg.Pool({ connectionString: db.url });
+  });
+  afterAll(async () => {
+    await pool?.end();
+  });
+
+  const startRelay = (env: Record<string, string> = {}) =>
+    startNodeProcess(RELAY, {
+      SOURCE_URL: db.url,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: redis.prefix,
+      BATCH_SIZE: '40',
+      POLL_INTERVAL_MS: '200',
+      ...env,
+    });
+
+  test(`when two relays share ${EVENTS} events and one is SIGKILLed mid-batch, then every event is delivered exactly once and in order within its aggregate`, async () => {
+    const doomed = startRelay({ HANG_AFTER_ENQUEUES: '15' });
+    const survivor = startRelay();
+    await Promise.all([
+      doomed.waitFor('the first relay is ready', (line) => line.msg === 'ready'),
+      survivor.waitFor('the second relay is ready', (line) => line.msg === 'ready'),
+    ]);
+    const events = Array.from({ length: EVENTS_PER_AGGREGATE }, (_, seq) =>
+      Array.from({ length: AGGREGATES }, (_, a) => ({
+        id: randomUUID(),
+        aggregate: `order-${a}`,
+        type: 'test.happened',
+        payload: { aggregate: `order-${a}`, seq },
+      })),
+    ).flat();
+    await insertEvents(pool, events);
+
+    const enqueuedBy = (relay: typeof doomed) =>
+      relay.lines.filter((line) => line.msg === 'enqueued').map((line) => line.id as string);
+    await doomed.waitFor('the first relay hangs mid-batch', (line) => line.msg === 'hanging');
+    const { rows: stillUnmarked } = await pool.query(
+      'SELECT id FROM outbox WHERE id = ANY($1::uuid[]) AND "publishedAt" IS NULL',
+      [enqueuedBy(doomed)],
+    );
+    doomed.child.kill('SIGKILL');
+    expect((await doomed.exited).signal).toBe('SIGKILL');
+    // Its other aggregates were enqueueing side by side: a few more may have got through.
+    const enqueuedByDoomed = enqueuedBy(doomed);
+    await until(
+      'every event is published',
+      async () => {
+        const { rows } = await pool.query(
+          'SELECT count(*)::int AS n FROM outbox WHERE "publishedAt" IS NULL',
+        );
+        return rows[0].n === 0;
+      },
+      15_000,
+    );
+
+    // The killed relay had enqueued these, in a transaction that never committed.
+    expect(enqueuedByDoomed.length).toBeGreaterThanOrEqual(15);
+    expect(stillUnmarked.length).toBeGreaterThanOrEqual(15);
+    const history = await queueEvents(redis.connection, redis.prefix, recordEvent.queue);
+    const added = history.filter((event) => event.event === 'added').map((event) => event.jobId);
+    const duplicated = history
+      .filter((event) => event.event === 'duplicated')
+      .map((event) => event.jobId);
+    // 0 lost, 0 duplicated: each event became exactly one job.
+    expect(added).toHaveLength(EVENTS);
+    expect(new Set(added)).toEqual(new Set(events.map((event) => event.id)));
+    // The survivor published the killed relay's events again; BullMQ kept the first job.
+    expect(new Set(duplicated)).toEqual(new Set(enqueuedByDoomed));
+    // In order within each aggregate, across both relays.
+    const seqOf = new Map<string, { aggregate: string; seq: number }>(
+      events.map((event) => [event.id, event.payload]),
+    );
+    const byAggregate = new Map<string, number[]>();
+    for (const id of added) {
+      const { aggregate, seq } = seqOf.get(id ?? '') ?? { aggregate: '?', seq: -1 };
+      byAggregate.set(aggregate, [...(byAggregate.get(aggregate) ?? []), seq]);
+    }
+    const inOrder = Array.from({ length: EVENTS_PER_AGGREGATE }, (_, seq) => seq);
+    expect(byAggregate.size).toBe(AGGREGATES);
+    for (const seqs of byAggregate.values()) expect(seqs).toEqual(inOrder);
+  }, 30_000);
+});

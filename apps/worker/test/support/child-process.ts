@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach } from 'vitest';
+import { until } from './until.ts';
+
+/** A TypeScript entry point running as its own Node process, as it would in production. */
+export interface NodeProcess {
+  readonly child: ChildProcess;
+  /** Every JSON line it printed on stdout, parsed, in order (pino lines and fixture messages). */
+  readonly lines: Record<string, unknown>[];
+  /** What it printed on stderr. */
+  stderr(): string;
+  readonly exited: Promise<{
+    readonly code: number | null;
+    readonly signal: NodeJS.Signals | null;
+  }>;
+  /** Resolves once a line matches, or rejects when the process exits first or time runs out. */
+  waitFor(
+    what: string,
+    match: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+}
+
+const running: ChildProcess[] = [];
+
+/** Kills, after each test, every process the test left running. Call at the top of the file. */
+export function killProcessesAfterEach(): void {
+  afterEach(async () => {
+    await Promise.all(
+      running.splice(0).map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGKILL');
+        await once(child, 'exit');
+      }),
+    );
+  });
+}
+
+/** Starts `file` with Node's type stripping and the workspace's source condition. */
+export function startNodeProcess(file: string, env: Record<string, string>): NodeProcess {
+  const child = spawn(process.execPath, ['--conditions=@groundwork/source', file], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  const lines: Record<string, unknown>[] = [];
+  let buffered = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const complete = buffered.split('\n');
+    buffered = complete.pop() ?? '';
+    for (const line of complete) {
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        lines.push({ text: line });
+      }
+    }
+  });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors += chunk.toString();
+  });
+  const exited = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
+  return {
+    child,
+    lines,
+    stderr: () => errors,
+    exited,
+    async waitFor(what, match, timeoutMs = 15_000) {
+      let found: Record<string, unknown> | undefined;
+      await until(
+        what,
+        () => {
+          found = lines.find(match);
+          if (found === undefined && (child.exitCode !== null || child.signalCode !== null)) {
+            throw new Error(
+              `the process exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${errors}`,
+            );
+          }
+          return found !== undefined;
+        },
+        timeoutMs,
+      );
+      return found as Record<string, unknown>;
+    },
+  };
+}
