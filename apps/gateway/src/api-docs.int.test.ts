@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
 import { afterEach, expect, test } from 'vitest';
 import {
@@ -139,6 +140,8 @@ describeWithServices('merged API docs', ['redis'], () => {
     orders.behave(publishing(ordersDocument));
     const merged = await app.inject('/openapi.json');
     orders.behave(failWith(500));
+    // Outlive the 1 ms TTL for certain, so the next request refreshes (and fails).
+    await sleep(5);
     const stale = await app.inject('/openapi.json');
 
     expect(before.statusCode).toBe(503);

@@ -5,6 +5,7 @@ import { apiDocs } from './api-docs.ts';
 import { clientAddress } from './client-address.ts';
 import type { GatewayConfig } from './config.ts';
 import { edgeAuth } from './edge-auth.ts';
+import { createEdgeRedis, edgeRevocationCheck } from './edge-redis.ts';
 import { proxy } from './proxy.ts';
 import { rateLimits } from './rate-limit.ts';
 import { createUpstreamResilience, type UpstreamResilience } from './resilience.ts';
@@ -61,16 +62,22 @@ export async function buildApp(deps: GatewayDeps): Promise<Service> {
     }) satisfies UpstreamResilience,
   }));
 
+  const redis = createEdgeRedis(config.REDIS_URL, config.RATE_LIMIT_STORE_TIMEOUT_MS);
+  app.addHook('onClose', async () => {
+    if (redis.status === 'ready') await redis.quit();
+    else redis.disconnect();
+  });
+
   await app.register(clientAddress, { trustedProxies: config.TRUSTED_PROXIES });
   await app.register(edgeAuth, {
     keys: createRemoteKeyResolver({ url: config.JWKS_URL }),
     issuer: config.TOKEN_ISSUER,
+    isRevoked: edgeRevocationCheck(redis),
     tokenCacheMaxEntries: config.TOKEN_CACHE_MAX_ENTRIES,
   });
   await app.register(rateLimits, {
-    redisUrl: config.REDIS_URL,
+    redis,
     keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
-    storeTimeoutMs: config.RATE_LIMIT_STORE_TIMEOUT_MS,
     standard: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
     auth: { max: config.AUTH_RATE_LIMIT_MAX, windowMs: config.AUTH_RATE_LIMIT_WINDOW_MS },
   });

@@ -1,4 +1,6 @@
+import { revokedTokenKey } from '@groundwork/auth';
 import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type FixtureUpstream, startFixtureUpstream } from '../test/fixture-upstream.ts';
 import { buildTestGateway, type TestGateway } from '../test/gateway-harness.ts';
@@ -90,6 +92,35 @@ describeWithServices('edge auth', ['redis'], () => {
     expect(second.statusCode).toBe(200);
     expect(orders.received).toHaveLength(before + 2);
     expect(orders.received.at(-1)?.headers.authorization).toBe(`bearer  ${token}`);
+  });
+
+  test('when a remembered token is revoked, then its next request is refused before any service is called', async () => {
+    const token = await issuer.tokenFor('user-revoked');
+    const remembered = await gateway.app.inject({
+      url: '/v1/products',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(remembered.statusCode).toBe(200);
+    // Identity writes the deny-list entry unprefixed, where every verifier reads it.
+    const { jti } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+    const denyList = new Redis(redis.url);
+    await denyList.set(revokedTokenKey(jti), '1', 'PX', 60_000);
+    const before = upstreamHits();
+
+    try {
+      const refused = await gateway.app.inject({
+        url: '/v1/products',
+        headers: { authorization: `Bearer ${token}` },
+      });
+
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toMatchObject({ code: 'AUTH_TOKEN_INVALID' });
+      expect(refused.headers['www-authenticate']).toContain('error="invalid_token"');
+      expect(upstreamHits()).toBe(before);
+    } finally {
+      await denyList.del(revokedTokenKey(jti));
+      await denyList.quit();
+    }
   });
 
   test.each([

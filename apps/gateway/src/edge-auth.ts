@@ -3,6 +3,7 @@ import {
   checkVerifyOptions,
   type Principal,
   refusalOf,
+  refuseIfRevoked,
   type VerifyAccessTokenOptions,
   verifyAccessToken,
 } from '@groundwork/auth';
@@ -49,13 +50,15 @@ const verifyAtEdge: FastifyPluginAsync<EdgeAuthOptions> = async (app, options) =
       );
     }
     const known = verified.get(token);
-    if (known !== undefined) {
-      request.caller = known;
-      return done();
-    }
-    verifyAccessToken(token, verifyOptions).then(
+    // A remembered token skips the signature check, never the revocation check: a logout must
+    // end it here within a second too, not when it expires.
+    const checked =
+      known === undefined
+        ? verifyAccessToken(token, verifyOptions)
+        : refuseIfRevoked(known, verifyOptions.isRevoked);
+    checked.then(
       (principal) => {
-        verified.remember(token, principal);
+        if (known === undefined) verified.remember(token, principal);
         request.caller = principal;
         done();
       },

@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import { commonErrors, isAppError } from '@groundwork/errors';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { gatewayErrors } from './gateway-errors.ts';
 import { redisWindowStore } from './rate-limit-store.ts';
 import type { RateLimitClass } from './route-table.ts';
@@ -13,11 +13,10 @@ export interface LimitSettings {
 }
 
 export interface RateLimitsOptions {
-  readonly redisUrl: string;
+  /** The gateway's Redis client (edge-redis.ts); connected here, closed by its owner. */
+  readonly redis: Redis;
   /** Every counter key starts with it, so several deployments (or test files) can share a Redis. */
   readonly keyPrefix: string;
-  /** Longest a request waits for its counter before the store counts as down. */
-  readonly storeTimeoutMs: number;
   readonly standard: LimitSettings;
   readonly auth: LimitSettings;
 }
@@ -47,16 +46,7 @@ const STORE_DOWN_RETRY_AFTER_SECONDS = 5;
 
 const limitRates: FastifyPluginAsync<RateLimitsOptions> = async (app, options) => {
   const log = app.log.child({ component: 'rate-limit' });
-  const redis = new Redis(options.redisUrl, {
-    // Fail at once while disconnected instead of queueing: a request must not wait for a
-    // reconnect to learn that its counter is unavailable.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: options.storeTimeoutMs,
-    connectTimeout: 2_000,
-    retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
-    lazyConnect: true,
-  });
+  const { redis } = options;
   let storeDown = false;
   const storeFailed = (error: unknown) => {
     if (storeDown) return;
@@ -79,10 +69,6 @@ const limitRates: FastifyPluginAsync<RateLimitsOptions> = async (app, options) =
   // If Redis is down the gateway starts all the same (the error is logged above) and ioredis keeps
   // reconnecting in the background: one outage must not keep every instance from starting.
   await redis.connect().catch(() => {});
-  app.addHook('onClose', async () => {
-    if (redis.status === 'ready') await redis.quit();
-    else redis.disconnect();
-  });
 
   await app.register(rateLimit, {
     global: false,

@@ -41,6 +41,7 @@ export {
   type RevocationCheck,
   type RevocationStore,
   redisRevocationCheck,
+  refuseIfRevoked,
   revokedTokenKey,
 } from './revocation.ts';
 export {

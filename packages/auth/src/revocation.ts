@@ -1,4 +1,5 @@
 import type { Principal } from './principal.ts';
+import { invalidToken, TokenRefusal } from './token-refusal.ts';
 
 /** Decides whether a verified token has been revoked before its expiry. */
 export type RevocationCheck = (principal: Principal) => boolean | Promise<boolean>;
@@ -33,4 +34,22 @@ export interface RevocationStore {
  */
 export function redisRevocationCheck(store: RevocationStore): RevocationCheck {
   return async (principal) => (await store.exists(revokedTokenKey(principal.jti))) > 0;
+}
+
+/**
+ * Returns the principal unless `isRevoked` says its token was revoked, in which case it throws the
+ * same AUTH_TOKEN_INVALID as any refusal (reason `revoked`). `verifyAccessToken` ends with it; a
+ * verifier that remembers verified tokens calls it on every reuse.
+ *
+ * @example
+ * const principal = await refuseIfRevoked(cached, redisRevocationCheck(redis));
+ */
+export async function refuseIfRevoked(
+  principal: Principal,
+  isRevoked: RevocationCheck | undefined,
+): Promise<Principal> {
+  if (isRevoked !== undefined && (await isRevoked(principal))) {
+    throw invalidToken(new TokenRefusal('revoked', `Token ${principal.jti} has been revoked`));
+  }
+  return principal;
 }

@@ -2,7 +2,7 @@ import { errors, type JWTPayload, jwtVerify } from 'jose';
 import { authErrors } from './auth-errors.ts';
 import { type KeyResolver, KeySetUnavailable } from './key-resolvers.ts';
 import { isRole, type Principal, type Role } from './principal.ts';
-import type { RevocationCheck } from './revocation.ts';
+import { type RevocationCheck, refuseIfRevoked } from './revocation.ts';
 import {
   ACCESS_TOKEN_TYPE,
   DEFAULT_AUDIENCE,
@@ -105,11 +105,7 @@ export async function verifyAccessToken(
   } catch (error) {
     throw translate(error);
   }
-  const principal = principalOf(payload, settings.maxLifetimeSeconds);
-  if (options.isRevoked !== undefined && (await options.isRevoked(principal))) {
-    throw invalidToken(new TokenRefusal('revoked', `Token ${principal.jti} has been revoked`));
-  }
-  return principal;
+  return refuseIfRevoked(principalOf(payload, settings.maxLifetimeSeconds), options.isRevoked);
 }
 
 interface VerifySettings {
