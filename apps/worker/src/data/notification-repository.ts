@@ -10,31 +10,33 @@ export interface StoredNotification extends NotificationDraft {
 
 export interface NotificationRepository {
   /** Writes a notification, unsent, inside the caller's transaction. */
-  add(tx: WorkerTransaction, draft: NotificationDraft): Promise<void>;
+  add(tx: WorkerTransaction, draft: NotificationDraft): Promise<StoredNotification>;
   /** The notification of this kind that `eventId` asked for, if no channel has accepted it yet. */
   findUnsent(eventId: string, kind: string): Promise<StoredNotification | undefined>;
   /** Records that `channel` accepted it. */
   markSent(id: string, channel: string): Promise<void>;
 }
 
+const STORED = {
+  id: true,
+  orgId: true,
+  eventId: true,
+  kind: true,
+  recipient: true,
+  subject: true,
+  body: true,
+  createdAt: true,
+} as const;
+
 export function createNotificationRepository(prisma: PrismaClient): NotificationRepository {
   return {
-    async add(tx, draft) {
-      await tx.notification.create({ data: { ...draft } });
+    add(tx, draft) {
+      return tx.notification.create({ data: { ...draft }, select: STORED });
     },
     async findUnsent(eventId, kind) {
       const row = await prisma.notification.findFirst({
         where: { eventId, kind, sentAt: null },
-        select: {
-          id: true,
-          orgId: true,
-          eventId: true,
-          kind: true,
-          recipient: true,
-          subject: true,
-          body: true,
-          createdAt: true,
-        },
+        select: STORED,
       });
       return row ?? undefined;
     },

@@ -1,5 +1,8 @@
 import type { Inbox } from '../data/inbox.ts';
-import type { NotificationRepository } from '../data/notification-repository.ts';
+import type {
+  NotificationRepository,
+  StoredNotification,
+} from '../data/notification-repository.ts';
 import { ORDER_CONFIRMATION, orderConfirmation } from '../domain/order-confirmation.ts';
 import type { OrderPlaced } from '../domain/order-events.ts';
 import type { NotificationSender } from '../notifications/notification-sender.ts';
@@ -30,10 +33,12 @@ export async function sendOrderConfirmation(
   deps: SendOrderConfirmationDeps,
   { eventId, event, signal }: OrderPlacedDelivery,
 ): Promise<void> {
-  await deps.inbox.runOnce({ eventId, consumer: SEND_ORDER_CONFIRMATION }, (tx) =>
-    deps.notifications.add(tx, orderConfirmation(eventId, event)),
-  );
-  const unsent = await deps.notifications.findUnsent(eventId, ORDER_CONFIRMATION);
+  let written: StoredNotification | undefined;
+  await deps.inbox.runOnce({ eventId, consumer: SEND_ORDER_CONFIRMATION }, async (tx) => {
+    written = await deps.notifications.add(tx, orderConfirmation(eventId, event));
+  });
+  // A redelivery wrote nothing: it sends what an earlier delivery wrote, unless a channel took it.
+  const unsent = written ?? (await deps.notifications.findUnsent(eventId, ORDER_CONFIRMATION));
   if (unsent === undefined) return;
   await deps.sender.send(unsent, signal);
   await deps.notifications.markSent(unsent.id, deps.sender.channel);

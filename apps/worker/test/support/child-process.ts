@@ -38,8 +38,12 @@ export function killProcessesAfterEach(): void {
 }
 
 /** Starts `file` with Node's type stripping and the workspace's source condition. */
-export function startNodeProcess(file: string, env: Record<string, string>): NodeProcess {
-  const child = spawn(process.execPath, ['--conditions=@groundwork/source', file], {
+export function startNodeProcess(
+  file: string,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): NodeProcess {
+  const child = spawn(process.execPath, ['--conditions=@groundwork/source', file, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { writeOutboxEvent } from '@groundwork/db';
+import { isAppError } from '@groundwork/errors';
+import type { Service } from '@groundwork/service-kit';
+import { describeWithServices, usePostgres } from '@groundwork/testing/vitest';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { outboxTemplate, servicePrisma } from '../test/support/outbox-database.ts';
+import { useQueueRedis } from '../test/support/queue-redis.ts';
+import { recordingLogger } from '../test/support/recording-logger.ts';
+import {
+  hasRedisServerBinary,
+  type OwnRedisServer,
+  startRedisServer,
+} from '../test/support/redis-server.ts';
+import { testConfig } from '../test/support/test-config.ts';
+import { until } from '../test/support/until.ts';
+import { workerTemplate } from '../test/worker-database.ts';
+import { buildApp, type WorkerDeps } from './app.ts';
+import { createWorkerDatabase, type WorkerDatabase } from './data/worker-database.ts';
+
+const orgId = '00000000-0000-4000-8000-000000000001';
+
+describeWithServices('the worker app', ['postgres', 'redis'], () => {
+  const workerDb = usePostgres({ template: workerTemplate });
+  const ordersDb = usePostgres({ template: outboxTemplate });
+  const redis = useQueueRedis();
+  let database: WorkerDatabase;
+  let orders: ReturnType<typeof servicePrisma>;
+  let prefix = '';
+  const apps: Service[] = [];
+
+  beforeAll(() => {
+    database = createWorkerDatabase({ url: workerDb.url, poolSize: 2 });
+    orders = servicePrisma(ordersDb.url);
+  });
+  afterAll(async () => {
+    await database?.disconnect();
+    await orders?.disconnect();
+  });
+  beforeEach((context) => {
+    prefix = `${redis.prefix}:${context.task.id}`;
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()));
+  });
+
+  async function startWorker(
+    env: Record<string, string> = {},
+    deps: Omit<WorkerDeps, 'config'> = {},
+  ): Promise<Service> {
+    const app = await buildApp({
+      config: testConfig({
+        DATABASE_URL: workerDb.url,
+        REDIS_URL: redis.url,
+        QUEUE_PREFIX: prefix,
+        OUTBOX_SOURCES: `orders=${ordersDb.url}`,
+        ...env,
+      }),
+      ...deps,
+    });
+    apps.push(app);
+    return app;
+  }
+
+  /** Writes an order event the way orders does: in the transaction of the change. */
+  const publishOrderEvent = (type: string, payload: object) =>
+    orders.prisma.$transaction((tx) => writeOutboxEvent(tx, { aggregate: 'order', type, payload }));
+
+  test('when the worker runs, then /health/live answers 200 and /health/ready passes postgres, redis and each outbox source', async () => {
+    const app = await startWorker();
+
+    const live = await app.inject({ method: 'GET', url: '/health/live' });
+    const ready = await app.inject({ method: 'GET', url: '/health/ready' });
+
+    expect(live.statusCode).toBe(200);
+    expect(ready.statusCode).toBe(200);
+    expect(
+      ready
+        .json()
+        .checks.map((check: { name: string }) => check.name)
+        .sort(),
+    ).toEqual(['outbox:orders', 'postgres', 'redis']);
+  });
+
+  test('when the worker runs, then it serves no API: /docs and /v1 routes are not found', async () => {
+    const app = await startWorker();
+
+    expect((await app.inject({ method: 'GET', url: '/docs' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(404);
+  });
+
+  test('when an order.placed event is committed, then the customer gets exactly one confirmation and the read model shows the order', async () => {
+    const log = recordingLogger();
+    await startWorker({}, { logger: log.logger });
+    const orderId = randomUUID();
+
+    const eventId = await publishOrderEvent('order.placed', {
+      orderId,
+      orgId,
+      customerId: 'customer-1',
+      totalMinor: 4_900,
+      currency: 'EUR',
+      placedAt: '2026-11-27T08:00:00.000Z',
+      // Fields the worker does not know are ignored.
+      lines: [{ sku: 'chair', quantity: 1 }],
+    });
+    await until('the confirmation is sent', async () =>
+      Boolean(
+        await database.primary.notification.findFirst({
+          where: { eventId, sentAt: { not: null } },
+        }),
+      ),
+    );
+    await until('the read model has the order', async () =>
+      Boolean(await database.primary.orderSummary.findUnique({ where: { orderId } })),
+    );
+
+    const notifications = await database.primary.notification.findMany({ where: { eventId } });
+    expect(notifications).toEqual([
+      expect.objectContaining({
+        orgId,
+        kind: 'order-confirmation',
+        recipient: 'customer-1',
+        channel: 'log',
+        body: expect.stringContaining('€49.00'),
+      }),
+    ]);
+    expect(await database.primary.orderSummary.findUnique({ where: { orderId } })).toMatchObject({
+      status: 'placed',
+      totalMinor: 4_900,
+      currency: 'EUR',
+    });
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ msg: 'notification sent', notificationId: notifications[0]?.id }),
+    );
+  });
+
+  test('when an order.cancelled event follows, then the read model turns the order cancelled', async () => {
+    await startWorker();
+    const orderId = randomUUID();
+
+    await publishOrderEvent('order.placed', {
+      orderId,
+      orgId,
+      customerId: 'customer-1',
+      totalMinor: 100,
+      currency: 'USD',
+      placedAt: '2026-11-27T08:00:00.000Z',
+    });
+    await publishOrderEvent('order.cancelled', {
+      orderId,
+      orgId,
+      cancelledAt: '2026-11-27T08:30:00.000Z',
+      reason: 'changed my mind',
+    });
+    await until('the read model shows the cancellation', async () => {
+      const summary = await database.primary.orderSummary.findUnique({ where: { orderId } });
+      return summary?.status === 'cancelled' && summary.totalMinor !== null;
+    });
+
+    expect(await database.primary.orderSummary.findUnique({ where: { orderId } })).toMatchObject({
+      status: 'cancelled',
+      customerId: 'customer-1',
+      totalMinor: 100,
+      cancelReason: 'changed my mind',
+      cancelledAt: new Date('2026-11-27T08:30:00.000Z'),
+    });
+  });
+
+  test('when the worker is closed, then its relay stops: later events stay unpublished', async () => {
+    const app = await startWorker();
+    await app.close();
+    apps.length = 0;
+
+    const eventId = await publishOrderEvent('order.cancelled', {
+      orderId: randomUUID(),
+      orgId,
+      cancelledAt: '2026-11-27T08:30:00.000Z',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    const rows = await orders.prisma.$queryRaw<{ publishedAt: Date | null }[]>`
+      SELECT "publishedAt" FROM outbox WHERE id = ${eventId}::uuid`;
+    expect(rows).toEqual([{ publishedAt: null }]);
+  });
+});
+
+// Each case runs its own redis-server: the shared server's settings are not ours to change.
+describe.runIf(hasRedisServerBinary())('the worker on a Redis that may evict keys', () => {
+  const workerDb = usePostgres({ template: workerTemplate });
+  let server: OwnRedisServer | undefined;
+  beforeAll(async () => {
+    server = await startRedisServer(['--maxmemory-policy', 'allkeys-lru']);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test('when it starts, then it refuses with QUEUE_EVICTION_POLICY naming maxmemory-policy, and leaves nothing in Redis', async () => {
+    const config = testConfig({
+      DATABASE_URL: workerDb.url,
+      REDIS_URL: server?.url ?? '',
+      OUTBOX_SOURCES: `orders=${workerDb.url}`,
+    });
+
+    const error = await buildApp({ config }).then(
+      () => 'started',
+      (refusal: unknown) => refusal,
+    );
+
+    expect(isAppError(error) && error.code).toBe('QUEUE_EVICTION_POLICY');
+    expect((error as Error).message).toContain('maxmemory-policy is "allkeys-lru"');
+    const probe = new Redis(server?.url ?? '');
+    expect(await probe.dbsize()).toBe(0);
+    await probe.quit();
+  });
+});
