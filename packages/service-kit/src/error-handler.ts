@@ -7,6 +7,7 @@ import {
   type Problem,
   toProblem,
 } from '@groundwork/errors';
+import { traceFields } from '@groundwork/logger';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -86,12 +87,17 @@ function escapePointerToken(token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
-/** The problem+json body for `error`, tied to this request by its path and request id. */
+/**
+ * The problem+json body for `error`, tied to this request by its path, its request id and, when
+ * tracing is on, the trace an operator opens to see what failed where.
+ */
 export function problemFor(error: unknown, request: FastifyRequest): Problem {
+  const { traceId } = traceFields();
   return toProblem(error, {
     // The path only: query strings can carry tokens and do not identify the occurrence.
     instance: pathOf(request),
     requestId: request.id,
+    ...(traceId === undefined ? {} : { traceId }),
   });
 }
 

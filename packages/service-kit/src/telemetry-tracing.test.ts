@@ -38,6 +38,9 @@ describe('createService with tracing on', () => {
       request.log.info('thing read');
       return { ok: true };
     });
+    app.get('/v1/broken', async () => {
+      throw new Error('database password=hunter2 rejected');
+    });
     // Spans come from the http server, so requests go over a real socket, not inject().
     send = await viaSocket.connect(app);
   });
@@ -80,6 +83,19 @@ describe('createService with tracing on', () => {
     expect(server?.spanContext().traceId).toBe(INCOMING_TRACE_ID);
     expect(server?.parentSpanContext?.spanId).toBe(INCOMING_SPAN_ID);
     expect(logs.find((line) => line.msg === 'thing read')?.traceId).toBe(INCOMING_TRACE_ID);
+  });
+
+  it('when a request fails, then its problem+json names the trace to open, and nothing internal', async () => {
+    const res = await send({ url: '/v1/broken', headers: { 'x-request-id': 'req-broken' } });
+
+    const [server] = exporter.getFinishedSpans();
+    expect(res.status).toBe(500);
+    expect(res.json()).toMatchObject({
+      code: 'INTERNAL',
+      requestId: 'req-broken',
+      traceId: server?.spanContext().traceId,
+    });
+    expect(res.text).not.toContain('hunter2');
   });
 
   it('when probes and scrapes arrive, then they make no spans', async () => {
