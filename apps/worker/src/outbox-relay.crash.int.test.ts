@@ -10,8 +10,9 @@ import { queueEvents, recordEvent } from '../test/support/relay-test-job.ts';
 import { until } from '../test/support/until.ts';
 
 const RELAY = fileURLToPath(new URL('../test/fixtures/relay-process.ts', import.meta.url));
-const AGGREGATES = 20;
-const EVENTS_PER_AGGREGATE = 25;
+// More aggregates than a batch locks, so that both relays find work at the same time.
+const AGGREGATES = 100;
+const EVENTS_PER_AGGREGATE = 5;
 const EVENTS = AGGREGATES * EVENTS_PER_AGGREGATE;
 
 killProcessesAfterEach();
@@ -33,7 +34,7 @@ describeWithServices('two outbox relays, one killed mid-batch', ['postgres', 're
       SOURCE_URL: db.url,
       REDIS_URL: redis.url,
       QUEUE_PREFIX: redis.prefix,
-      BATCH_SIZE: '40',
+      BATCH_SIZE: '20',
       POLL_INTERVAL_MS: '200',
       ...env,
     });
@@ -62,6 +63,7 @@ describeWithServices('two outbox relays, one killed mid-batch', ['postgres', 're
       'SELECT id FROM outbox WHERE id = ANY($1::uuid[]) AND "publishedAt" IS NULL',
       [enqueuedBy(doomed)],
     );
+    const killedAt = Date.now();
     doomed.child.kill('SIGKILL');
     expect((await doomed.exited).signal).toBe('SIGKILL');
     // Its other aggregates were enqueueing side by side: a few more may have got through.
@@ -77,6 +79,10 @@ describeWithServices('two outbox relays, one killed mid-batch', ['postgres', 're
       15_000,
     );
 
+    // Both relays were at work together: the survivor had relayed events before the kill.
+    expect(
+      survivor.lines.some((line) => line.msg === 'enqueued' && Number(line.at) < killedAt),
+    ).toBe(true);
     // The killed relay had enqueued these, in a transaction that never committed.
     expect(enqueuedByDoomed.length).toBeGreaterThanOrEqual(15);
     expect(stillUnmarked.length).toBeGreaterThanOrEqual(15);

@@ -136,6 +136,31 @@ describe('claimBatch', () => {
     expect(await unpublishedCount()).toBe(2);
   });
 
+  test('when two relays claim at once and more aggregates wait than a batch holds, then the second locks the next aggregates rather than none', async () => {
+    await insertEvents(pool, eventsOf(['order-a', 'order-b', 'order-c', 'order-d', 'order-e'], 1));
+    let release: () => void = () => {};
+    let firstTook: string[] = [];
+    let secondTook: string[] = [];
+
+    const holding = openSource().claimBatch(2, async (aggregates) => {
+      firstTook = aggregates.flat().map((row) => row.aggregate);
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return [];
+    });
+    await until('the first relay holds its claim', () => firstTook.length > 0);
+    await openSource().claimBatch(2, async (aggregates) => {
+      secondTook = aggregates.flat().map((row) => row.aggregate);
+      return [];
+    });
+    release();
+    await holding;
+
+    expect(firstTook).toEqual(['order-a', 'order-b']);
+    expect(secondTook).toEqual(['order-c', 'order-d']);
+  });
+
   test('when another session locks an event, then its aggregate stops before it while the other aggregates are claimed', async () => {
     const events = eventsOf(['order-a', 'order-b'], 3);
     await insertEvents(pool, events);

@@ -67,9 +67,12 @@ const AGGREGATE_LOCK = 0x6f62; // "ob"
 
 const RECONNECT_DELAY_MS = 1_000;
 
-// Aggregates with unpublished events, the longest-waiting first, which this relay could lock.
-// The lock is what keeps two relays off the same aggregate, so that one of them, and only one,
-// publishes its events in order; relays that find an aggregate locked take the next one.
+// Aggregates with unpublished events, the longest-waiting first, which this relay could lock:
+// at most $1 of them, tried among the $2 that waited longest, so that relays claiming at the
+// same moment lock different aggregates instead of all contending for the same few. The lock is
+// what keeps two relays off the same aggregate, so that one of them, and only one, publishes its
+// events in order. The outer LIMIT stops the executor once it holds $1 locks: the candidates
+// after that are never tried, hence never locked.
 const LOCK_AGGREGATES = `
   WITH waiting AS MATERIALIZED (
     SELECT aggregate, min("createdAt") AS since
@@ -77,11 +80,14 @@ const LOCK_AGGREGATES = `
     WHERE "publishedAt" IS NULL
     GROUP BY aggregate
     ORDER BY since
-    LIMIT $1
+    LIMIT $2
   )
   SELECT aggregate FROM waiting
   WHERE pg_try_advisory_xact_lock(${AGGREGATE_LOCK}, hashtext(aggregate))
-  ORDER BY since`;
+  LIMIT $1`;
+
+/** How many more aggregates than it may lock a relay looks at: room for four relays at once. */
+const CANDIDATES_PER_LOCK = 4;
 
 // The oldest events of each locked aggregate, at most $2 each (so that an aggregate stuck behind
 // an event that cannot be published never fills the whole batch), each with the number of
@@ -131,7 +137,10 @@ export function createOutboxSource(options: OutboxSourceOptions): OutboxSource {
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const locked = await client.query<{ aggregate: string }>(LOCK_AGGREGATES, [limit]);
+        const locked = await client.query<{ aggregate: string }>(LOCK_AGGREGATES, [
+          limit,
+          limit * CANDIDATES_PER_LOCK,
+        ]);
         const aggregates = locked.rows.map((row) => row.aggregate);
         if (aggregates.length === 0) {
           await client.query('COMMIT');

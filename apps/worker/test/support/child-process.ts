@@ -8,6 +8,8 @@ export interface NodeProcess {
   readonly child: ChildProcess;
   /** Every JSON line it printed on stdout, parsed, in order (pino lines and fixture messages). */
   readonly lines: Record<string, unknown>[];
+  /** Everything it printed on stdout. */
+  stdout(): string;
   /** What it printed on stderr. */
   stderr(): string;
   readonly exited: Promise<{
@@ -50,7 +52,9 @@ export function startNodeProcess(
   running.push(child);
   const lines: Record<string, unknown>[] = [];
   let buffered = '';
+  let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
     buffered += chunk.toString();
     const complete = buffered.split('\n');
     buffered = complete.pop() ?? '';
@@ -73,23 +77,29 @@ export function startNodeProcess(
   return {
     child,
     lines,
+    stdout: () => output,
     stderr: () => errors,
     exited,
     async waitFor(what, match, timeoutMs = 15_000) {
       let found: Record<string, unknown> | undefined;
-      await until(
-        what,
-        () => {
-          found = lines.find(match);
-          if (found === undefined && (child.exitCode !== null || child.signalCode !== null)) {
-            throw new Error(
-              `the process exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${errors}`,
-            );
-          }
-          return found !== undefined;
-        },
-        timeoutMs,
-      );
+      const exited = () => child.exitCode !== null || child.signalCode !== null;
+      try {
+        await until(
+          what,
+          () => {
+            found = lines.find(match);
+            if (found === undefined && exited()) throw new Error('the process exited');
+            return found !== undefined;
+          },
+          timeoutMs,
+        );
+      } catch (error) {
+        const status = exited() ? `exited (${child.exitCode ?? child.signalCode})` : 'running';
+        throw new Error(
+          `${(error as Error).message}; the process is ${status}. stderr:\n${errors}`,
+          { cause: error },
+        );
+      }
       return found as Record<string, unknown>;
     },
   };
