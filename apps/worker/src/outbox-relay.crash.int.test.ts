@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { describeWithServices, usePostgres } from '@groundwork/testing/vitest';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { killProcessesAfterEach, startNodeProcess } from '../test/support/child-process.ts';
 import { insertEvents, outboxTemplate } from '../test/support/outbox-database.ts';
 import { useQueueRedis } from '../test/support/queue-redis.ts';
 import { queueEvents, recordEvent } from '../test/support/relay-test-job.ts';
+import { testPool } from '../test/support/test-pool.ts';
 import { until } from '../test/support/until.ts';
 
 const RELAY = fileURLToPath(new URL('../test/fixtures/relay-process.ts', import.meta.url));
@@ -23,7 +24,7 @@ describeWithServices('two outbox relays, one killed mid-batch', ['postgres', 're
   let pool: pg.Pool;
 
   beforeAll(() => {
-    pool = new pg.Pool({ connectionString: db.url });
+    pool = testPool(db.url);
   });
   afterAll(async () => {
     await pool?.end();

@@ -5,12 +5,13 @@ import { createProducer, createQueueConnection, type Producer } from '@groundwor
 import { describeWithServices, usePostgres } from '@groundwork/testing/vitest';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import { insertEvents, outboxTemplate, servicePrisma } from '../test/support/outbox-database.ts';
 import { useQueueRedis } from '../test/support/queue-redis.ts';
 import { recordingLogger } from '../test/support/recording-logger.ts';
 import { queueEvents, recordEvent, testRoutes } from '../test/support/relay-test-job.ts';
+import { testPool } from '../test/support/test-pool.ts';
 import { until } from '../test/support/until.ts';
 import { createOutboxSource } from './data/outbox-source.ts';
 import { type OutboxRelay, startOutboxRelay } from './outbox-relay.ts';
@@ -29,7 +30,7 @@ describeWithServices('the outbox relay', ['postgres', 'redis'], () => {
   const sources: { close(): Promise<void> }[] = [];
 
   beforeAll(() => {
-    pool = new pg.Pool({ connectionString: db.url });
+    pool = testPool(db.url);
     relayConnection = createQueueConnection(redis.url, { failFast: true });
   });
   afterAll(async () => {

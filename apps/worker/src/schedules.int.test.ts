@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Service } from '@groundwork/service-kit';
 import { describeWithServices, usePostgres } from '@groundwork/testing/vitest';
 import { Queue } from 'bullmq';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import {
   MAINTENANCE_TABLES,
@@ -13,6 +13,7 @@ import {
 import { outboxTemplate } from '../test/support/outbox-database.ts';
 import { useQueueRedis } from '../test/support/queue-redis.ts';
 import { testConfig } from '../test/support/test-config.ts';
+import { testPool } from '../test/support/test-pool.ts';
 import { until } from '../test/support/until.ts';
 import { workerTemplate } from '../test/worker-database.ts';
 import { buildApp } from './app.ts';
@@ -31,7 +32,7 @@ describeWithServices('the scheduled jobs', ['postgres', 'redis'], () => {
   const apps: Service[] = [];
 
   beforeAll(async () => {
-    pool = new pg.Pool({ connectionString: serviceDb.url });
+    pool = testPool(serviceDb.url);
     await pool.query(MAINTENANCE_TABLES);
   });
   afterAll(async () => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { usePostgres } from '@groundwork/testing/vitest';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { insertEvents, outboxTemplate } from '../../test/support/outbox-database.ts';
+import { testPool } from '../../test/support/test-pool.ts';
 import { until } from '../../test/support/until.ts';
 import { createOutboxSource, type OutboxRow, type OutboxSource } from './outbox-source.ts';
 
@@ -12,7 +13,7 @@ let pool: pg.Pool;
 const sources: OutboxSource[] = [];
 
 beforeAll(() => {
-  pool = new pg.Pool({ connectionString: db.url });
+  pool = testPool(db.url);
 });
 afterAll(async () => {
   await pool?.end();
