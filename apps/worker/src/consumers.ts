@@ -59,7 +59,11 @@ export async function startConsumers(deps: ConsumerDeps): Promise<QueueWorker[]>
       await createWorker(
         jobs.sendOrderConfirmation,
         (job) =>
-          sendOrderConfirmation(deps, { eventId: job.id, event: job.payload, signal: job.signal }),
+          sendOrderConfirmation(deps, {
+            eventId: job.id,
+            event: job.payload.data,
+            signal: job.signal,
+          }),
         options(jobs.sendOrderConfirmation.queue),
       ),
     );
@@ -69,9 +73,9 @@ export async function startConsumers(deps: ConsumerDeps): Promise<QueueWorker[]>
         async (job) => {
           switch (job.name) {
             case 'project-order-placed':
-              return projectOrderPlaced(deps, job.id, job.payload);
+              return projectOrderPlaced(deps, job.id, job.payload.data, occurredAt(job.payload));
             case 'project-order-cancelled':
-              return projectOrderCancelled(deps, job.id, job.payload);
+              return projectOrderCancelled(deps, job.id, job.payload.data, occurredAt(job.payload));
           }
         },
         options(jobs.projectOrderPlaced.queue),
@@ -115,6 +119,10 @@ export async function startConsumers(deps: ConsumerDeps): Promise<QueueWorker[]>
     throw error;
   }
   return started;
+}
+
+function occurredAt(payload: { readonly occurredAt: string }): Date {
+  return new Date(payload.occurredAt);
 }
 
 /** A job left in the queue from when its adapter was configured fails for good, saying why. */

@@ -89,12 +89,14 @@ describeWithServices(
           producer.enqueue(
             jobs.sendOrderConfirmation,
             {
-              orderId: randomUUID(),
-              orgId,
-              customerId: `customer-${n}`,
-              totalMinor: 100 + n,
-              currency: 'EUR',
-              placedAt: '2026-11-27T08:00:00.000Z',
+              occurredAt: new Date().toISOString(),
+              data: {
+                orderId: randomUUID(),
+                orgId,
+                customerId: `customer-${n}`,
+                totalMinor: 100 + n,
+                currency: 'EUR',
+              },
             },
             { jobId },
           ),

@@ -71,7 +71,6 @@ describeWithServices('dead letters of the worker', ['postgres', 'redis'], () => 
           customerId: 'customer-1',
           totalMinor: 4_900,
           currency: 'EUR',
-          placedAt: '2026-11-27T08:00:00.000Z',
         },
       }),
     );
@@ -138,7 +137,12 @@ describeWithServices('dead letters of the worker', ['postgres', 'redis'], () => 
     const jobId = randomUUID();
     await queue.add(
       'send-order-confirmation',
-      { payload: { orderId: randomUUID(), orgId, customerId: 'customer-1', currency: 'EUR' } },
+      {
+        payload: {
+          occurredAt: '2026-11-27T08:00:00.000Z',
+          data: { orderId: randomUUID(), orgId, customerId: 'customer-1', total: 4_900 },
+        },
+      },
       { jobId, attempts: 3 },
     );
     await queue.close();
@@ -148,7 +152,7 @@ describeWithServices('dead letters of the worker', ['postgres', 'redis'], () => 
     expect(await deadLetters()).toEqual([
       expect.objectContaining({
         id: jobId,
-        reason: 'invalid payload: /totalMinor is required; /placedAt is required',
+        reason: 'invalid payload: /data/totalMinor is required; /data/currency is required',
         attemptsMade: 1,
       }),
     ]);

@@ -1,5 +1,5 @@
 import { type BackoffPolicy, defineJob, type JobDefinition } from '@groundwork/queue';
-import Type from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import {
   ORDER_EVENT_TYPES,
   OrderCancelledSchema,
@@ -21,28 +21,37 @@ export const QUEUES = {
 } as const;
 
 /**
+ * The payload of an event's job: the event as its service wrote it (`data`, the outbox row's
+ * `payload`) and when it happened (the row's `createdAt`). The event id is the job id.
+ */
+export function eventJobSchema<Data extends TSchema>(data: Data) {
+  return Type.Object({ occurredAt: Type.String({ format: 'date-time' }), data });
+}
+
+export type EventJob<Data extends TSchema> = Static<ReturnType<typeof eventJobSchema<Data>>>;
+
+/**
  * Every job the worker runs, shared by the code that enqueues it (the outbox relay, the job
- * schedulers) and the code that runs it. An event's job carries the event's payload as it is
- * and its id as the job id.
+ * schedulers) and the code that runs it.
  */
 export function defineWorkerJobs(retry: RetryPolicy) {
   return {
     sendOrderConfirmation: defineJob({
       name: 'send-order-confirmation',
       queue: QUEUES.notifications,
-      schema: OrderPlacedSchema,
+      schema: eventJobSchema(OrderPlacedSchema),
       ...retry,
     }),
     projectOrderPlaced: defineJob({
       name: 'project-order-placed',
       queue: QUEUES.orderReadModel,
-      schema: OrderPlacedSchema,
+      schema: eventJobSchema(OrderPlacedSchema),
       ...retry,
     }),
     projectOrderCancelled: defineJob({
       name: 'project-order-cancelled',
       queue: QUEUES.orderReadModel,
-      schema: OrderCancelledSchema,
+      schema: eventJobSchema(OrderCancelledSchema),
       ...retry,
     }),
     expireUnconfirmedOrders: defineJob({

@@ -100,9 +100,18 @@ describeWithServices('the outbox relay', ['postgres', 'redis'], () => {
 
     await until('the event is published', async () => (await unpublished()) === 0);
     const job = await queue.getJob(eventId);
+    const { rows } = await pool.query('SELECT "createdAt", "publishedAt" FROM outbox');
 
+    // The event as written, when it was written, and the trace it continues.
     expect(job?.name).toBe('record-event');
-    expect(job?.data).toEqual({ payload: { aggregate: 'order-1', seq: 0 }, traceparent });
+    expect(job?.data).toEqual({
+      payload: {
+        occurredAt: rows[0].createdAt.toISOString(),
+        data: { aggregate: 'order-1', seq: 0 },
+      },
+      traceparent,
+    });
+    expect(rows[0].publishedAt.getTime()).toBeGreaterThanOrEqual(rows[0].createdAt.getTime());
   });
 
   test('when the transaction rolls back, then no event is published', async () => {
@@ -252,7 +261,7 @@ describeWithServices('the outbox relay', ['postgres', 'redis'], () => {
       msg: 'outbox event not relayed; later events of its aggregate wait for it',
       aggregate: 'order-1',
     });
-    expect(JSON.stringify(failure?.err)).toContain('/seq is required');
+    expect(JSON.stringify(failure?.err)).toContain('/data/seq is required');
   });
 
   test('when an event type has no consumer, then it is marked published without any job', async () => {
@@ -279,6 +288,6 @@ describeWithServices('the outbox relay', ['postgres', 'redis'], () => {
 
     await until('the event is published', async () => (await unpublished()) === 0);
 
-    expect((await queue.getJob(id))?.data).toEqual({ payload: { aggregate: 'order-1', seq: 0 } });
+    expect((await queue.getJob(id))?.data).not.toHaveProperty('traceparent');
   });
 });

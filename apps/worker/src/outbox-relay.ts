@@ -26,7 +26,8 @@ const MAX_ERROR_DELAY_MS = 30_000;
 
 /**
  * Relays one service's outbox to the queues: claims a batch of unpublished events, enqueues each
- * event's jobs with the event id as the job id, marks the events published, and repeats while
+ * event's jobs (the event id as the job id, `{ occurredAt, data }` as the payload: see
+ * `eventJobSchema`), marks the events published, and repeats while
  * there is work. Idle, it waits for the outbox trigger's notification, or the poll interval.
  *
  * Delivery is at least once: a relay that dies after enqueueing but before its commit leaves
@@ -144,8 +145,9 @@ async function enqueueEvent(event: OutboxRow, options: OutboxRelayOptions): Prom
   const jobs = options.routes.get(event.type) ?? [];
   // A malformed trace context is dropped, as W3C asks of receivers, rather than failing the event.
   const traceparent = isTraceparent(event.traceparent) ? event.traceparent : undefined;
+  const payload = { occurredAt: event.createdAt.toISOString(), data: event.payload };
   for (const job of jobs) {
-    await options.producer.enqueue(job, event.payload, {
+    await options.producer.enqueue(job, payload, {
       jobId: event.id,
       ...(traceparent === undefined ? {} : { traceparent }),
     });

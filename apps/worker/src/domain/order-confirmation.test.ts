@@ -9,7 +9,6 @@ describe('the order confirmation', () => {
       customerId: 'customer-1',
       totalMinor: 4_900,
       currency: 'EUR',
-      placedAt: '2026-11-27T08:00:00.000Z',
     });
 
     expect(draft).toEqual({

@@ -1,13 +1,13 @@
 import Type, { type Static } from 'typebox';
 
 // The contract between orders, which writes these events to its outbox, and the worker's
-// consumers. Properties not listed are ignored (a tolerant reader), so orders may add fields
-// without a worker release; removing or retyping one is a new event type (`order.placed.v2`).
+// consumers: the `payload` orders gives `writeOutboxEvent`. Properties not listed (`status`,
+// `lines`) are ignored, a tolerant reader, so orders may add fields without a worker release;
+// removing or retyping one is a new event type (`order.placed.v2`).
 
 const Uuid = Type.String({ format: 'uuid' });
-const Instant = Type.String({ format: 'date-time' });
 
-/** Outbox `type` of each order event. */
+/** Outbox `type` of each order event the worker consumes. */
 export const ORDER_EVENT_TYPES = {
   placed: 'order.placed',
   cancelled: 'order.cancelled',
@@ -23,7 +23,6 @@ export const OrderPlacedSchema = Type.Object({
   totalMinor: Type.Integer({ minimum: 0 }),
   /** ISO 4217, upper case. */
   currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-  placedAt: Instant,
 });
 export type OrderPlaced = Static<typeof OrderPlacedSchema>;
 
@@ -31,7 +30,6 @@ export type OrderPlaced = Static<typeof OrderPlacedSchema>;
 export const OrderCancelledSchema = Type.Object({
   orderId: Uuid,
   orgId: Uuid,
-  cancelledAt: Instant,
   reason: Type.Optional(Type.String({ maxLength: 500 })),
 });
 export type OrderCancelled = Static<typeof OrderCancelledSchema>;

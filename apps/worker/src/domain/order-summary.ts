@@ -39,10 +39,11 @@ function blank(orderId: string, orgId: string, status: OrderSummaryStatus): Orde
   };
 }
 
-/** The summary once `order.placed` is known. */
+/** The summary once `order.placed`, which happened at `placedAt`, is known. */
 export function recordPlacement(
   current: OrderSummary | undefined,
   event: OrderPlaced,
+  placedAt: Date,
 ): OrderSummary {
   const base = current ?? blank(event.orderId, event.orgId, 'placed');
   return {
@@ -51,20 +52,21 @@ export function recordPlacement(
     customerId: event.customerId,
     totalMinor: event.totalMinor,
     currency: event.currency,
-    placedAt: new Date(event.placedAt),
+    placedAt,
   };
 }
 
-/** The summary once `order.cancelled` is known. */
+/** The summary once `order.cancelled`, which happened at `cancelledAt`, is known. */
 export function recordCancellation(
   current: OrderSummary | undefined,
   event: OrderCancelled,
+  cancelledAt: Date,
 ): OrderSummary {
   const base = current ?? blank(event.orderId, event.orgId, 'cancelled');
   return {
     ...base,
     status: furthest(base.status, 'cancelled'),
-    cancelledAt: new Date(event.cancelledAt),
+    cancelledAt,
     cancelReason: event.reason ?? null,
   };
 }

@@ -13,8 +13,11 @@ export async function projectOrderCancelled(
   deps: ProjectOrderDeps,
   eventId: string,
   event: OrderCancelled,
+  occurredAt: Date,
 ): Promise<void> {
   await deps.inbox.runOnce({ eventId, consumer: PROJECT_ORDER_CANCELLED }, async (tx) => {
-    await deps.summaries.update(tx, event.orderId, (current) => recordCancellation(current, event));
+    await deps.summaries.update(tx, event.orderId, (current) =>
+      recordCancellation(current, event, occurredAt),
+    );
   });
 }

@@ -15,8 +15,11 @@ export async function projectOrderPlaced(
   deps: ProjectOrderDeps,
   eventId: string,
   event: OrderPlaced,
+  occurredAt: Date,
 ): Promise<void> {
   await deps.inbox.runOnce({ eventId, consumer: PROJECT_ORDER_PLACED }, async (tx) => {
-    await deps.summaries.update(tx, event.orderId, (current) => recordPlacement(current, event));
+    await deps.summaries.update(tx, event.orderId, (current) =>
+      recordPlacement(current, event, occurredAt),
+    );
   });
 }

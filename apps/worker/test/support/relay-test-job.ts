@@ -1,11 +1,14 @@
 import { defineJob, type JobDefinition } from '@groundwork/queue';
 import Type from 'typebox';
+import { eventJobSchema } from '../../src/jobs.ts';
 
 /** The job the relay tests route `test.happened` events to; nothing consumes it. */
 export const recordEvent = defineJob({
   name: 'record-event',
   queue: 'relay-test',
-  schema: Type.Object({ aggregate: Type.String(), seq: Type.Integer({ minimum: 0 }) }),
+  schema: eventJobSchema(
+    Type.Object({ aggregate: Type.String(), seq: Type.Integer({ minimum: 0 }) }),
+  ),
 });
 
 export const testRoutes = new Map<string, readonly JobDefinition[]>([
