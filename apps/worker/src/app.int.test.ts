@@ -89,9 +89,13 @@ describeWithServices('the worker app', ['postgres', 'redis'], () => {
     ).toEqual(['outbox:orders', 'postgres', 'redis']);
   });
 
-  test('when the worker runs, then it serves no API: /docs and /v1 routes are not found', async () => {
+  test('when the worker runs, then it serves /metrics for Prometheus and no API: /docs and /openapi.json are not found', async () => {
     const app = await startWorker();
 
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.headers['content-type']).toContain('text/plain');
     expect((await app.inject({ method: 'GET', url: '/docs' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(404);
   });

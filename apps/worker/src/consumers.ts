@@ -1,10 +1,13 @@
 import type { Logger } from '@groundwork/logger';
 import {
   createWorker,
+  type JobDefinition,
+  type JobHandler,
   type QueueWorker,
   UnrecoverableError,
   type WorkerOptions,
 } from '@groundwork/queue';
+import { traceJob } from '@groundwork/telemetry';
 import type { Inbox } from './data/inbox.ts';
 import type { NotificationRepository } from './data/notification-repository.ts';
 import type { OrderSummaryRepository } from './data/order-summary-repository.ts';
@@ -58,33 +61,34 @@ export async function startConsumers(deps: ConsumerDeps): Promise<QueueWorker[]>
     started.push(
       await createWorker(
         jobs.sendOrderConfirmation,
-        (job) =>
+        traced(jobs.sendOrderConfirmation.queue, (job) =>
           sendOrderConfirmation(deps, {
             eventId: job.id,
             event: job.payload.data,
             signal: job.signal,
           }),
+        ),
         options(jobs.sendOrderConfirmation.queue),
       ),
     );
     started.push(
       await createWorker(
         [jobs.projectOrderPlaced, jobs.projectOrderCancelled],
-        async (job) => {
+        traced(jobs.projectOrderPlaced.queue, async (job) => {
           switch (job.name) {
             case 'project-order-placed':
               return projectOrderPlaced(deps, job.id, job.payload.data, occurredAt(job.payload));
             case 'project-order-cancelled':
               return projectOrderCancelled(deps, job.id, job.payload.data, occurredAt(job.payload));
           }
-        },
+        }),
         options(jobs.projectOrderPlaced.queue),
       ),
     );
     started.push(
       await createWorker(
         [jobs.expireUnconfirmedOrders, jobs.rotateSigningKeys, jobs.purgeIdempotencyKeys],
-        async (job) => {
+        traced(jobs.expireUnconfirmedOrders.queue, async (job) => {
           const { now, ports } = deps;
           switch (job.name) {
             case 'expire-unconfirmed-orders': {
@@ -110,7 +114,7 @@ export async function startConsumers(deps: ConsumerDeps): Promise<QueueWorker[]>
               return;
             }
           }
-        },
+        }),
         options(jobs.expireUnconfirmedOrders.queue),
       ),
     );
@@ -119,6 +123,15 @@ export async function startConsumers(deps: ConsumerDeps): Promise<QueueWorker[]>
     throw error;
   }
   return started;
+}
+
+/**
+ * Runs each job in a consumer span, the child of the span that enqueued it: for events, the
+ * request that wrote the outbox row, whose `traceparent` the relay carried over. A no-op while
+ * tracing is off.
+ */
+function traced<D extends JobDefinition>(queue: string, handle: JobHandler<D>): JobHandler<D> {
+  return (job) => traceJob({ ...job, queue }, () => handle(job));
 }
 
 function occurredAt(payload: { readonly occurredAt: string }): Date {

@@ -39,13 +39,17 @@ export function killProcessesAfterEach(): void {
   });
 }
 
-/** Starts `file` with Node's type stripping and the workspace's source condition. */
+/**
+ * Starts `file` with Node's type stripping and the workspace's source condition, and the
+ * telemetry register entry the app's scripts start with (tracing stays off without an endpoint).
+ */
 export function startNodeProcess(
   file: string,
   env: Record<string, string>,
   args: readonly string[] = [],
 ): NodeProcess {
-  const child = spawn(process.execPath, ['--conditions=@groundwork/source', file, ...args], {
+  const node = ['--conditions=@groundwork/source', '--import', '@groundwork/telemetry/register'];
+  const child = spawn(process.execPath, [...node, file, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
