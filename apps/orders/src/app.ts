@@ -9,7 +9,8 @@ import { currentOrgId } from './data/current-org.ts';
 import { createOrderRepository } from './data/order-prisma-repository.ts';
 import { createProductCache } from './data/product-cache.ts';
 import { createProductRepository } from './data/product-prisma-repository.ts';
-import { createTenantDatabase } from './data/tenant-database.ts';
+import { createTenantDatabase, type TenantDatabase } from './data/tenant-database.ts';
+import { graphql } from './http/graphql.ts';
 import { orderRoutes } from './http/order-routes.ts';
 import { productRoutes } from './http/product-routes.ts';
 
@@ -21,6 +22,8 @@ export interface OrdersDeps {
   readonly logger?: Logger;
   /** The cache's Redis; default a client on REDIS_URL, closed with the app. A given one is the caller's. */
   readonly redis?: Redis;
+  /** Default: built from DATABASE_URL and closed with the app. A given one is the caller's. */
+  readonly database?: TenantDatabase;
 }
 
 /**
@@ -39,12 +42,14 @@ export async function buildApp(deps: OrdersDeps): Promise<Service> {
     logger,
   });
 
-  const tenantDatabase = createTenantDatabase({
-    url: config.DATABASE_URL,
-    role: config.DATABASE_ROLE,
-    poolSize: config.DATABASE_POOL_SIZE,
-    logger,
-  });
+  const tenantDatabase =
+    deps.database ??
+    createTenantDatabase({
+      url: config.DATABASE_URL,
+      role: config.DATABASE_ROLE,
+      poolSize: config.DATABASE_POOL_SIZE,
+      logger,
+    });
   app.addReadinessCheck(tenantDatabase.database.readinessCheck);
   // Refuse to serve unless PostgreSQL answers and its policies bind us (no superuser, no BYPASSRLS).
   app.addHook('onReady', () => tenantDatabase.verify());
@@ -61,7 +66,7 @@ export async function buildApp(deps: OrdersDeps): Promise<Service> {
   app.addHook('onClose', async () => {
     productCache.close();
     if (deps.redis === undefined) await redis.quit().catch(() => redis.disconnect());
-    await tenantDatabase.database.disconnect();
+    if (deps.database === undefined) await tenantDatabase.database.disconnect();
   });
 
   const products = createProductRepository(tenantDatabase.prisma);
@@ -73,6 +78,12 @@ export async function buildApp(deps: OrdersDeps): Promise<Service> {
     await v1.register(authenticate, { keys, issuer: config.TOKEN_ISSUER });
     await v1.register(productRoutes, { products, productCache });
     await v1.register(orderRoutes, { orders, productCache });
+    await v1.register(graphql, {
+      products,
+      productCache,
+      orders,
+      limits: { maxDepth: config.GRAPHQL_MAX_DEPTH, maxCost: config.GRAPHQL_MAX_COST },
+    });
   });
   return app;
 }

@@ -38,6 +38,9 @@ export const ordersConfigSchema = Type.Object({
     default: 'orders:product:v1',
     description: 'Prefix of the product cache keys; bump the version when the cached shape changes',
   }),
+
+  GRAPHQL_MAX_DEPTH: positive(5, 'Deepest GraphQL selection accepted'),
+  GRAPHQL_MAX_COST: positive(5_000, 'Largest estimated GraphQL query cost accepted'),
 });
 
 export type OrdersConfig = Readonly<Static<typeof ordersConfigSchema>>;

@@ -15,6 +15,7 @@ import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadOrdersConfig } from '../src/config.ts';
+import type { TenantDatabase } from '../src/data/tenant-database.ts';
 import { ordersTemplate } from './orders-database.ts';
 
 export const TEST_ISSUER = 'https://identity.orders.test';
@@ -44,7 +45,10 @@ export interface OrdersApp {
   call(method: string, url: string, options?: CallOptions): Promise<LightMyRequestResponse>;
   tokenFor(caller: Caller): Promise<string>;
   /** Builds another app on the same database, e.g. with another Redis or role; closed afterwards. */
-  buildAnother(env: Record<string, string>, deps?: { readonly redis?: Redis }): Promise<Service>;
+  buildAnother(
+    env: Record<string, string>,
+    deps?: { readonly redis?: Redis; readonly database?: TenantDatabase },
+  ): Promise<Service>;
 }
 
 /** A new organization id: each test that wants isolation from the others makes its own. */

@@ -9,7 +9,7 @@ import {
   writeOutboxEvent,
 } from '@groundwork/db';
 import type { StoredResponse } from '../domain/idempotency.ts';
-import type { Order, OrderSummary, ReservedProduct } from '../domain/order.ts';
+import type { Order, OrderLine, OrderSummary, ReservedProduct } from '../domain/order.ts';
 import { ORDER_STATUSES, releasesStock } from '../domain/order-status.ts';
 import { ordersErrors } from '../domain/orders-errors.ts';
 import type { IdempotencyClaim, OrderStore } from '../use-cases/ports.ts';
@@ -40,6 +40,8 @@ export interface OrderListQuery {
 
 export interface OrderRepository extends OrderStore {
   list(query: OrderListQuery): Promise<Page<OrderSummary>>;
+  /** The lines of every order among `orderIds`, in one query, for batch loaders. */
+  linesOf(orderIds: readonly string[]): Promise<Map<string, OrderLine[]>>;
 }
 
 type Transaction = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -126,6 +128,17 @@ export function createOrderRepository(prisma: PrismaClient): OrderRepository {
         const where = filter as Prisma.OrderWhereInput;
         const page = await findPage(prisma.order, { where, sort, limit, cursor });
         return { items: page.items.map(orderFields), nextCursor: page.nextCursor };
+      }),
+
+    linesOf: (orderIds) =>
+      translated(async () => {
+        const rows = await prisma.orderLine.findMany({
+          where: { orderId: { in: [...orderIds] } },
+          orderBy: { productId: 'asc' },
+        });
+        const lines = new Map<string, OrderLine[]>(orderIds.map((id) => [id, []]));
+        for (const { orderId, ...line } of rows) lines.get(orderId)?.push(toLine(line));
+        return lines;
       }),
 
     changeStatus: (id, expectedVersion, decide, traceparent) =>
@@ -229,17 +242,12 @@ function orderFields(row: OrderRow): OrderSummary {
   return { id, orgId, customerId, status, totalMinor, currency, version, createdAt, updatedAt };
 }
 
+function toLine({ productId, sku, name, unitPriceMinor, quantity }: LineRow): OrderLine {
+  return { productId, sku, name, unitPriceMinor, quantity };
+}
+
 function toOrder(row: OrderRow & { lines: LineRow[] }): Order {
-  return {
-    ...orderFields(row),
-    lines: row.lines.map(({ productId, sku, name, unitPriceMinor, quantity }) => ({
-      productId,
-      sku,
-      name,
-      unitPriceMinor,
-      quantity,
-    })),
-  };
+  return { ...orderFields(row), lines: row.lines.map(toLine) };
 }
 
 /** What consumers of order events get: ids and amounts, no personal data beyond the customer id. */

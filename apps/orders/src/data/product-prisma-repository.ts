@@ -40,6 +40,8 @@ export interface ProductListQuery {
 
 export interface ProductRepository extends ProductStore {
   list(query: ProductListQuery): Promise<Page<Product>>;
+  /** The products among `ids` in one query, for batch loaders; missing ones are left out. */
+  findMany(ids: readonly string[]): Promise<Product[]>;
 }
 
 /**
@@ -54,6 +56,9 @@ export function createProductRepository(prisma: PrismaClient): ProductRepository
     create: (product) => translated(() => prisma.product.create({ data: product })),
 
     find: (id) => translated(() => find(id)),
+
+    findMany: (ids) =>
+      translated(() => prisma.product.findMany({ where: { id: { in: [...ids] } } })),
 
     list: ({ filter, sort, limit, cursor }) =>
       translated(() => findPage(prisma.product, { where: filter, sort, limit, cursor })),
