@@ -6,6 +6,7 @@ import { createService, type Service, serviceOptionsFromEnv } from '@groundwork/
 import type { Redis } from 'ioredis';
 import type { OrdersConfig } from './config.ts';
 import { currentOrgId } from './data/current-org.ts';
+import { configAndRedisFlagProvider, createFeatureFlags } from './data/feature-flags.ts';
 import { createOrderRepository } from './data/order-prisma-repository.ts';
 import { createProductCache } from './data/product-cache.ts';
 import { createProductRepository } from './data/product-prisma-repository.ts';
@@ -54,7 +55,8 @@ export async function buildApp(deps: OrdersDeps): Promise<Service> {
   // Refuse to serve unless PostgreSQL answers and its policies bind us (no superuser, no BYPASSRLS).
   app.addHook('onReady', () => tenantDatabase.verify());
 
-  // No readiness check for this Redis: it only caches, and reads fall back to PostgreSQL.
+  // No readiness check for this Redis: it only caches and overrides flags; without it reads go to
+  // PostgreSQL and flags answer from config.
   const redis = deps.redis ?? createCacheRedisClient(config.REDIS_URL, { logger });
   const productCache = createProductCache({
     redis,
@@ -69,6 +71,15 @@ export async function buildApp(deps: OrdersDeps): Promise<Service> {
     if (deps.database === undefined) await tenantDatabase.database.disconnect();
   });
 
+  const flags = await createFeatureFlags(
+    configAndRedisFlagProvider({
+      enabled: config.FEATURE_FLAGS,
+      redis,
+      namespace: config.FEATURE_FLAGS_NAMESPACE,
+      logger,
+    }),
+  );
+
   const products = createProductRepository(tenantDatabase.prisma);
   const orders = createOrderRepository(tenantDatabase.prisma);
   const keys = deps.keys ?? createRemoteKeyResolver({ url: config.JWKS_URL });
@@ -77,7 +88,7 @@ export async function buildApp(deps: OrdersDeps): Promise<Service> {
     // Zero trust: tokens are verified here too, whatever the gateway did.
     await v1.register(authenticate, { keys, issuer: config.TOKEN_ISSUER });
     await v1.register(productRoutes, { products, productCache });
-    await v1.register(orderRoutes, { orders, productCache });
+    await v1.register(orderRoutes, { orders, productCache, flags });
     await v1.register(graphql, {
       products,
       productCache,

@@ -39,6 +39,15 @@ export const ordersConfigSchema = Type.Object({
     description: 'Prefix of the product cache keys; bump the version when the cached shape changes',
   }),
 
+  /** Flags on for every tenant, comma-separated; Redis overrides them (src/data/feature-flags.ts). */
+  FEATURE_FLAGS: env.list([]),
+  FEATURE_FLAGS_NAMESPACE: Type.String({
+    pattern: '^[^\\s]+$',
+    default: 'orders:flags',
+    description:
+      'Prefix of the Redis keys that override flags: <prefix>:<flag>[:org:<org id>] = on|off',
+  }),
+
   GRAPHQL_MAX_DEPTH: positive(5, 'Deepest GraphQL selection accepted'),
   GRAPHQL_MAX_COST: positive(5_000, 'Largest estimated GraphQL query cost accepted'),
 });

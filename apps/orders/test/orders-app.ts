@@ -39,6 +39,8 @@ export interface OrdersApp {
   readonly admin: pg.Pool;
   readonly databaseUrl: string;
   readonly redisUrl: string;
+  /** A client under this file's key prefix: `set('flags:<flag>:org:<org>', 'on')` flips a flag. */
+  readonly redis: Redis;
   /** This file's Redis key prefix: give other caches namespaces under it, so they are cleaned up. */
   readonly redisPrefix: string;
   /** An HTTP call through `inject`, with a freshly signed token for `as`. */
@@ -73,6 +75,7 @@ export function useOrdersApp(): OrdersApp {
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       PRODUCT_CACHE_NAMESPACE: `${redis.prefix}product`,
+      FEATURE_FLAGS_NAMESPACE: `${redis.prefix}flags`,
       TOKEN_ISSUER: TEST_ISSUER,
       LOG_LEVEL: 'silent',
       // A shared 2-core CI machine under 100 concurrent requests must not shed them.
@@ -116,6 +119,9 @@ export function useOrdersApp(): OrdersApp {
     },
     get redisUrl() {
       return redis.url;
+    },
+    get redis() {
+      return redis.client;
     },
     get redisPrefix() {
       return redis.prefix;

@@ -13,6 +13,7 @@ export const ordersErrors = defineErrors({
   ORDERS_OUT_OF_STOCK: { kind: 'conflict', title: 'Out of stock' },
   ORDERS_CURRENCY_MISMATCH: { kind: 'conflict', title: 'An order is paid in one currency' },
   ORDERS_ILLEGAL_TRANSITION: { kind: 'conflict', title: 'The order cannot change to this status' },
+  ORDERS_CANCELLATION_CLOSED: { kind: 'conflict', title: 'The customer can no longer cancel' },
   ORDERS_AMOUNT_TOO_LARGE: { kind: 'invalid', title: 'The amount is too large' },
   ORDERS_IDEMPOTENCY_KEY_REUSED: {
     kind: 'invalid',

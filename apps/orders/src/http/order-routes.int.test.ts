@@ -236,6 +236,43 @@ describeWithServices('/v1/orders', ['postgres', 'redis'], () => {
     expect(byAdmin.statusCode).toBe(200);
   });
 
+  test("when strict cancellation is switched on for one tenant at run time, then its customers can no longer cancel confirmed orders while other tenants' customers can", async () => {
+    const strict = tenant();
+    const lenient = tenant();
+    const confirmedOrderOf = async ({ admin, member }: ReturnType<typeof tenant>) => {
+      const chair = await createProduct(admin, { stock: 2 });
+      const placed = (
+        await orders.call('POST', '/v1/orders', {
+          as: member,
+          body: { lines: [{ productId: chair.id, quantity: 1 }] },
+        })
+      ).json();
+      await orders.call('POST', `/v1/orders/${placed.id}/confirm`, { as: admin });
+      return placed.id as string;
+    };
+    const [strictOrder, strictOrder2, lenientOrder] = [
+      await confirmedOrderOf(strict),
+      await confirmedOrderOf(strict),
+      await confirmedOrderOf(lenient),
+    ];
+
+    await orders.redis.set(`flags:strict-cancellation:org:${strict.admin.org}`, 'on');
+
+    const refused = await orders.call('POST', `/v1/orders/${strictOrder}/cancel`, {
+      as: strict.member,
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'ORDERS_CANCELLATION_CLOSED' });
+    const byTheShop = await orders.call('POST', `/v1/orders/${strictOrder2}/cancel`, {
+      as: strict.admin,
+    });
+    expect(byTheShop.statusCode).toBe(200);
+    const elsewhere = await orders.call('POST', `/v1/orders/${lenientOrder}/cancel`, {
+      as: lenient.member,
+    });
+    expect(elsewhere.statusCode).toBe(200);
+  });
+
   test('when a viewer places an order or a member confirms one, then 403 naming the permission', async () => {
     const { admin, member, viewer } = tenant();
     const chair = await createProduct(admin);

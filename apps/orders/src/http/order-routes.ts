@@ -9,7 +9,7 @@ import { ordersErrors } from '../domain/orders-errors.ts';
 import { cancelOrder } from '../use-cases/cancel-order.ts';
 import { fulfilOrder } from '../use-cases/fulfil-order.ts';
 import { placeOrder } from '../use-cases/place-order.ts';
-import type { ProductCache } from '../use-cases/ports.ts';
+import type { FeatureFlags, ProductCache } from '../use-cases/ports.ts';
 import { etagOf, expectedVersionOf, isNotModified } from './etag.ts';
 import { collectionLinks, orderPath } from './links.ts';
 import {
@@ -33,6 +33,7 @@ import { answerKeyReuseWith422 } from './unprocessable.ts';
 export interface OrderRoutesOptions {
   readonly orders: OrderRepository;
   readonly productCache: ProductCache;
+  readonly flags: FeatureFlags;
 }
 
 const tags = ['orders'];
@@ -62,7 +63,11 @@ function created(order: Order): StoredResponse {
  * the customer or an admin, fulfilment for admins (checked in the use cases).
  */
 export async function orderRoutes(app: Service, options: OrderRoutesOptions): Promise<void> {
-  const deps = { orders: options.orders, productCache: options.productCache };
+  const deps = {
+    orders: options.orders,
+    productCache: options.productCache,
+    flags: options.flags,
+  };
   answerKeyReuseWith422(app);
 
   app.post(

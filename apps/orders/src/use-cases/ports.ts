@@ -72,3 +72,8 @@ export interface OrderStore {
     traceparent?: string | undefined,
   ): Promise<Order>;
 }
+
+/** Feature flags, evaluated per organization (see src/data/feature-flags.ts). */
+export interface FeatureFlags {
+  isEnabled(flag: string, org: string): Promise<boolean>;
+}
