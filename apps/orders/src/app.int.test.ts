@@ -27,6 +27,16 @@ describeWithServices('the orders app', ['postgres', 'redis'], () => {
     ]);
   });
 
+  test('when /metrics is scraped after a request, then Prometheus text holds its route in the request duration histogram', async () => {
+    await orders.call('GET', '/v1/products');
+    const response = await orders.call('GET', '/metrics');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.body).toMatch(
+      /http_server_request_duration_seconds_count\{[^}]*\/v1\/products/,
+    );
+  });
+
   test('when /openapi.json is fetched, then it is a valid OpenAPI 3.1 document and every /v1 route is documented with its schemas', async () => {
     const document = (await orders.call('GET', '/openapi.json')).json();
 

@@ -26,8 +26,8 @@ import {
   ListQuery,
   NotModified,
   problems,
-  traceparentOf,
 } from './schemas.ts';
+import { traceparentOf } from './trace-context.ts';
 import { answerKeyReuseWith422 } from './unprocessable.ts';
 
 export interface OrderRoutesOptions {

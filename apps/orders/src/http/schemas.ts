@@ -68,14 +68,3 @@ export const Problem = Type.Object(problemSchema.properties, {
 export function problems(...statuses: number[]): Record<number, typeof Problem> {
   return Object.fromEntries(statuses.map((status) => [status, Problem]));
 }
-
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-
-/**
- * The caller's W3C `traceparent`, for the outbox event to continue the trace; an invalid one is
- * ignored, as the Trace Context specification asks.
- */
-export function traceparentOf(headers: { traceparent?: string | undefined }): string | undefined {
-  const { traceparent } = headers;
-  return traceparent !== undefined && TRACEPARENT.test(traceparent) ? traceparent : undefined;
-}
