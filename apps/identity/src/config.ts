@@ -23,6 +23,12 @@ export const identityConfigSchema = Type.Object({
   NODE_ENV: Type.String({ default: 'development' }),
   DATABASE_URL: env.databaseUrl('identity'),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, default: 10 }),
+  DATABASE_CONNECTION_TIMEOUT_MS: Type.Integer({
+    minimum: 1,
+    default: 5000,
+    description:
+      'How long a request waits for a pooled connection before it fails with 503 DB_UNAVAILABLE',
+  }),
   REDIS_URL: env.redisUrl(),
 
   TOKEN_ISSUER: Type.String({

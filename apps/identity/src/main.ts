@@ -5,6 +5,7 @@ import { createLogger } from '@groundwork/logger';
 import { serviceOptionsFromEnv, startOptionsFromEnv, startService } from '@groundwork/service-kit';
 import { buildApp, createIdentity } from './app.ts';
 import { loadIdentityConfig } from './config.ts';
+import { databaseOptionsOf } from './data/db.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { createPasswordHasher } from './security/password-hasher.ts';
 
@@ -17,9 +18,7 @@ if (config.SIGNING_KEY_ENCRYPTION_KEY === '') {
 }
 
 const db = createDatabaseClient(PrismaClient, {
-  url: config.DATABASE_URL,
-  poolSize: config.DATABASE_POOL_SIZE,
-  applicationName: 'identity',
+  ...databaseOptionsOf(config),
   onPoolError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
 });
 await db.verifyConnection();

@@ -4,6 +4,7 @@ import type { Service } from '@groundwork/service-kit';
 import { Redis } from 'ioredis';
 import { buildApp, createIdentity, type Identity } from '../src/app.ts';
 import { type IdentityConfig, loadIdentityConfig } from '../src/config.ts';
+import { databaseOptionsOf } from '../src/data/db.ts';
 import { PrismaClient } from '../src/generated/prisma/client.ts';
 import { type Argon2Parameters, createPasswordHasher } from '../src/security/password-hasher.ts';
 
@@ -19,6 +20,8 @@ export interface IdentityInstance {
   readonly app: Service;
   readonly identity: Identity;
   readonly config: IdentityConfig;
+  /** The instance's own pool (DATABASE_POOL_SIZE, DATABASE_CONNECTION_TIMEOUT_MS). */
+  readonly db: DatabaseClient<PrismaClient>;
   readonly redis: Redis;
   close(): Promise<void>;
 }
@@ -37,11 +40,17 @@ export interface StartOptions {
 
 /** One identity instance as main.ts wires it, on the test's database and Redis prefix. */
 export async function startIdentity(options: StartOptions): Promise<IdentityInstance> {
-  const config = loadIdentityConfig({ TOKEN_ISSUER: TEST_ISSUER, ...options.env });
-  const db: DatabaseClient<PrismaClient> = createDatabaseClient(PrismaClient, {
-    url: options.databaseUrl,
-    poolSize: 5,
+  const config = loadIdentityConfig({
+    TOKEN_ISSUER: TEST_ISSUER,
+    DATABASE_URL: options.databaseUrl,
+    // Several instances share one PostgreSQL per test file: a small pool each.
+    DATABASE_POOL_SIZE: '5',
+    ...options.env,
   });
+  const db: DatabaseClient<PrismaClient> = createDatabaseClient(
+    PrismaClient,
+    databaseOptionsOf(config),
+  );
   const redis = new Redis(options.redisUrl, { keyPrefix: options.redisPrefix });
   const identity = createIdentity({
     settings: config,
@@ -62,6 +71,7 @@ export async function startIdentity(options: StartOptions): Promise<IdentityInst
     app,
     identity,
     config,
+    db,
     redis,
     async close() {
       await app.close();

@@ -1,3 +1,5 @@
+import type { DatabaseClientOptions } from '@groundwork/db';
+import type { IdentityConfig } from '../config.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 
 /** The root client or an interactive transaction's: repositories work on either. */
@@ -12,4 +14,22 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function isUuid(value: string): boolean {
   return UUID.test(value);
+}
+
+/**
+ * The pool as config sizes and bounds it, for main.ts and the tests alike: a test that sets
+ * DATABASE_POOL_SIZE=1 exercises the very wiring production runs.
+ */
+export function databaseOptionsOf(
+  config: Pick<
+    IdentityConfig,
+    'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECTION_TIMEOUT_MS'
+  >,
+): DatabaseClientOptions {
+  return {
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    connectionTimeoutMs: config.DATABASE_CONNECTION_TIMEOUT_MS,
+    applicationName: 'identity',
+  };
 }

@@ -1,4 +1,4 @@
-import { type OutboxEvent, writeOutboxEvent } from '@groundwork/db';
+import { type OutboxEvent, toDomainError, writeOutboxEvent } from '@groundwork/db';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import { type AuditLog, createAuditLog } from './audit-log.ts';
 import { createMembershipRepository, type MembershipRepository } from './membership-repository.ts';
@@ -40,22 +40,48 @@ export interface IdentityStore extends Repositories {
 
 function repositoriesOf(db: PrismaClient | Prisma.TransactionClient): Repositories {
   return {
-    users: createUserRepository(db),
-    organizations: createOrganizationRepository(db),
-    memberships: createMembershipRepository(db),
-    sessions: createSessionRepository(db),
-    clients: createServiceClientRepository(db),
-    signingKeys: createSigningKeyRepository(db),
-    audit: createAuditLog(db),
+    users: withDomainErrors(createUserRepository(db)),
+    organizations: withDomainErrors(createOrganizationRepository(db)),
+    memberships: withDomainErrors(createMembershipRepository(db)),
+    sessions: withDomainErrors(createSessionRepository(db)),
+    clients: withDomainErrors(createServiceClientRepository(db)),
+    signingKeys: withDomainErrors(createSigningKeyRepository(db)),
+    audit: withDomainErrors(createAuditLog(db)),
   };
 }
 
 export function createIdentityStore(prisma: PrismaClient): IdentityStore {
   return {
     ...repositoriesOf(prisma),
-    transaction: (work) =>
-      prisma.$transaction((tx) =>
-        work({ ...repositoriesOf(tx), publish: (event) => writeOutboxEvent(tx, event) }),
-      ),
+    async transaction(work) {
+      try {
+        return await prisma.$transaction((tx) =>
+          work({ ...repositoriesOf(tx), publish: (event) => writeOutboxEvent(tx, event) }),
+        );
+      } catch (error) {
+        throw toDomainError(error);
+      }
+    },
   };
+}
+
+/**
+ * The repository with every failure passed through `toDomainError`, once for all methods: an
+ * exhausted pool or an unreachable server becomes DB_UNAVAILABLE, which the edge answers with a
+ * 503 and Retry-After, not a 500. Errors a method already translated pass through unchanged.
+ */
+function withDomainErrors<R extends { [K in keyof R]: (...args: never[]) => Promise<unknown> }>(
+  repository: R,
+): R {
+  const translated = Object.entries(repository).map(([name, method]) => [
+    name,
+    async (...args: never[]) => {
+      try {
+        return await (method as (...args: never[]) => Promise<unknown>)(...args);
+      } catch (error) {
+        throw toDomainError(error);
+      }
+    },
+  ]);
+  return Object.fromEntries(translated) as R;
 }

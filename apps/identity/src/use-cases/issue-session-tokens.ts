@@ -1,4 +1,4 @@
-import { type Role, signAccessToken } from '@groundwork/auth';
+import { type Role, type SigningKey, signAccessToken } from '@groundwork/auth';
 import type { TransactionalRepositories } from '../data/identity-store.ts';
 import { refreshTokenExpiry } from '../domain/refresh-rules.ts';
 import { hashOpaqueToken, newOpaqueToken } from '../security/opaque-token.ts';
@@ -27,17 +27,22 @@ export interface SessionGrant {
  * Mints an access token and the refresh token that will replace it, in the session's
  * transaction. The access token's jti is stored with the refresh token, so revoking the session
  * can deny that access token too, before it expires.
+ *
+ * The caller takes `key` from the key ring before it opens the transaction: loading the key
+ * table uses a connection of its own, and a transaction that waits for a second connection can
+ * deadlock a full pool (every connection held by a transaction waiting for another).
  */
 export async function issueSessionTokens(
-  deps: Pick<UseCaseDependencies, 'keyRing' | 'tokens' | 'now'>,
+  deps: Pick<UseCaseDependencies, 'tokens' | 'now'>,
   tx: TransactionalRepositories,
   grant: SessionGrant,
+  key: SigningKey,
 ): Promise<SessionTokens> {
   const now = deps.now();
   const access = await signAccessToken(
     { sub: grant.userId, org: grant.orgId, roles: grant.roles },
     {
-      key: await deps.keyRing.signingKey(),
+      key,
       issuer: deps.tokens.issuer,
       audience: deps.tokens.audience,
       ttlSeconds: deps.tokens.accessTokenTtlSeconds,

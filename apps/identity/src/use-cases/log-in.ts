@@ -72,6 +72,7 @@ export function makeLogIn(deps: UseCaseDependencies) {
       roles = [membership.role];
     }
 
+    const key = await deps.keyRing.signingKey();
     const now = deps.now();
     return deps.store.transaction(async (tx) => {
       const sessionEnd = new Date(now.getTime() + deps.tokens.sessionMaxAgeSeconds * 1000);
@@ -80,13 +81,12 @@ export function makeLogIn(deps: UseCaseDependencies) {
         orgId,
         expiresAt: sessionEnd,
       });
-      const tokens = await issueSessionTokens(deps, tx, {
-        familyId: family.id,
-        sessionEnd,
-        userId: user.id,
-        orgId,
-        roles,
-      });
+      const tokens = await issueSessionTokens(
+        deps,
+        tx,
+        { familyId: family.id, sessionEnd, userId: user.id, orgId, roles },
+        key,
+      );
       await tx.audit.record(
         {
           type: 'auth.login',

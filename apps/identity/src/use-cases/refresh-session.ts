@@ -79,6 +79,7 @@ export function makeRefreshSession(deps: UseCaseDependencies) {
       throw invalid();
     }
 
+    const key = await deps.keyRing.signingKey();
     const outcome = await deps.store.transaction(async (tx) => {
       // Checked before the token is spent, so a refused switch leaves it usable.
       const user = await tx.users.findById(family.userId);
@@ -92,13 +93,12 @@ export function makeRefreshSession(deps: UseCaseDependencies) {
       }
       if (!(await tx.sessions.markUsed(presented.id, now))) return { kind: 'reuse' as const };
       if (orgId !== family.orgId) await tx.sessions.setFamilyOrganization(family.id, orgId);
-      const tokens = await issueSessionTokens(deps, tx, {
-        familyId: family.id,
-        sessionEnd: family.expiresAt,
-        userId: user.id,
-        orgId,
-        roles,
-      });
+      const tokens = await issueSessionTokens(
+        deps,
+        tx,
+        { familyId: family.id, sessionEnd: family.expiresAt, userId: user.id, orgId, roles },
+        key,
+      );
       await tx.audit.record(
         {
           type: 'auth.refresh',
