@@ -38,7 +38,7 @@ interface QueryHookInput {
   query(args: Args): Promise<unknown>;
 }
 
-/** Operations that select existing rows: their `where` gains the tenant. */
+/** Operations that read or delete existing rows: their `where` gains the tenant. */
 const FILTERED = new Set([
   'findUnique',
   'findUniqueOrThrow',

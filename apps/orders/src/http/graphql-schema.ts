@@ -99,6 +99,8 @@ export const ordersSchema = /* GraphQL */ `
 /** What every resolver gets: the verified caller and this request's batch loaders. */
 export interface GraphqlContext {
   readonly principal: Principal;
+  /** For the events a mutation records (see trace-context.ts). */
+  readonly traceparent: string | undefined;
   readonly loaders: {
     readonly linesOf: DataLoader<string, OrderLine[]>;
     readonly product: DataLoader<string, Product | undefined>;
@@ -170,6 +172,7 @@ export function createResolvers(deps: GraphqlDeps): IResolvers {
         const result = await placeOrder(deps, context.principal, {
           lines: args.lines as { productId: string; quantity: number }[],
           idempotencyKey: (args.idempotencyKey as string | null | undefined) ?? undefined,
+          traceparent: context.traceparent,
           // The same record as REST's, so a key works the same whichever API placed the order.
           respond: (order) => ({
             statusCode: 201,

@@ -12,6 +12,7 @@ import {
   type GraphqlDeps,
   ordersSchema,
 } from './graphql-schema.ts';
+import { traceparentOf } from './trace-context.ts';
 
 /**
  * GraphQL at POST /graphql, inside the authenticated scope: the same token checks, tenancy and
@@ -36,6 +37,7 @@ export async function graphql(app: Service, options: GraphqlOptions): Promise<vo
       get principal() {
         return request.principal;
       },
+      traceparent: traceparentOf(request.headers.traceparent),
       loaders: {
         linesOf: new DataLoader(async (orderIds: readonly string[]) => {
           const lines = await deps.orders.linesOf(orderIds);

@@ -86,7 +86,7 @@ export async function orderRoutes(app: Service, options: OrderRoutesOptions): Pr
       const result = await placeOrder(deps, request.principal, {
         lines: request.body.lines,
         idempotencyKey: request.headers['idempotency-key'],
-        traceparent: traceparentOf(request.headers),
+        traceparent: traceparentOf(request.headers.traceparent),
         respond: created,
       });
       const response = result.replayed ? result.response : created(result.order);
@@ -171,7 +171,7 @@ export async function orderRoutes(app: Service, options: OrderRoutesOptions): Pr
         const command = {
           id: request.params.id,
           expectedVersion: expectedVersionOf(request.headers['if-match']),
-          traceparent: traceparentOf(request.headers),
+          traceparent: traceparentOf(request.headers.traceparent),
         };
         const order =
           action === 'cancel'
