@@ -4,7 +4,8 @@ import type { Organization } from '../generated/prisma/client.ts';
 import type { Db } from './db.ts';
 
 export interface OrganizationRepository {
-  create(organization: { name: string }): Promise<Organization>;
+  /** `id` is generated unless given (the demo seed's organizations have fixed, documented ids). */
+  create(organization: { id?: string; name: string }): Promise<Organization>;
   findById(id: string): Promise<Organization | null>;
   /** Optimistic locking: a stale `expectedVersion` is DB_VERSION_MISMATCH (412). */
   rename(id: string, name: string, expectedVersion?: number): Promise<Organization>;
