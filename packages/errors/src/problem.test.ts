@@ -86,6 +86,7 @@ describe('httpStatusOf', () => {
         'not_found',
         'conflict',
         'precondition_failed',
+        'unprocessable',
         'too_large',
         'unsupported_media_type',
         'rate_limited',
@@ -94,7 +95,7 @@ describe('httpStatusOf', () => {
         'unavailable',
         'timeout',
       ].map((kind) => httpStatusOf(kind as never)),
-    ).toEqual([400, 401, 403, 404, 409, 412, 413, 415, 429, 500, 502, 503, 504]);
+    ).toEqual([400, 401, 403, 404, 409, 412, 422, 413, 415, 429, 500, 502, 503, 504]);
   });
 });
 

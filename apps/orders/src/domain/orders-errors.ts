@@ -2,8 +2,7 @@ import { defineErrors } from '@groundwork/errors';
 
 /**
  * Every failure the orders service names. Domain errors carry a kind, never an HTTP status: the
- * service kit maps kinds to statuses at the edge (ORDERS_IDEMPOTENCY_KEY_REUSED is answered
- * with 422 by the HTTP layer, see src/http/unprocessable.ts).
+ * service kit maps kinds to statuses at the edge.
  */
 export const ordersErrors = defineErrors({
   ORDERS_PRODUCT_NOT_FOUND: { kind: 'not_found', title: 'No such product' },
@@ -15,8 +14,9 @@ export const ordersErrors = defineErrors({
   ORDERS_ILLEGAL_TRANSITION: { kind: 'conflict', title: 'The order cannot change to this status' },
   ORDERS_CANCELLATION_CLOSED: { kind: 'conflict', title: 'The customer can no longer cancel' },
   ORDERS_AMOUNT_TOO_LARGE: { kind: 'invalid', title: 'The amount is too large' },
+  // 422, as the IETF Idempotency-Key draft asks: the request is well-formed, the key is spent.
   ORDERS_IDEMPOTENCY_KEY_REUSED: {
-    kind: 'invalid',
+    kind: 'unprocessable',
     title: 'The Idempotency-Key was used for another request',
   },
   ORDERS_TENANT_UNKNOWN: { kind: 'forbidden', title: 'The organization is not valid here' },

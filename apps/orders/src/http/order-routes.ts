@@ -28,7 +28,6 @@ import {
   problems,
 } from './schemas.ts';
 import { traceparentOf } from './trace-context.ts';
-import { answerKeyReuseWith422 } from './unprocessable.ts';
 
 export interface OrderRoutesOptions {
   readonly orders: OrderRepository;
@@ -68,7 +67,6 @@ export async function orderRoutes(app: Service, options: OrderRoutesOptions): Pr
     productCache: options.productCache,
     flags: options.flags,
   };
-  answerKeyReuseWith422(app);
 
   app.post(
     '/v1/orders',
