@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { errorVerdict, formatTable, median, type Sample, summarize, verdict } from './report.ts';
+
+const sample = (requests: number, p99Ms: number, cpuMicros: number): Sample => ({
+  requests,
+  durationSeconds: 5,
+  p50Ms: 1,
+  p99Ms,
+  errors: 0,
+  non2xx: 0,
+  cpuMicros,
+  rssBytes: 64 * 2 ** 20,
+});
+
+const raw = summarize('raw', [sample(90_000, 2, 4_500_000), sample(110_000, 3, 5_500_000)]);
+const gateway = summarize('gateway', [sample(20_000, 10, 5_000_000)]);
+
+describe('summarize', () => {
+  it('when rounds differ, then req/s, p99 and CPU per request are their medians', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(raw.requestsPerSecond).toBe(20_000);
+    expect(raw.p99Ms).toBe(2.5);
+    expect(gateway.cpuMicrosPerRequest).toBe(250);
+  });
+});
+
+describe('formatTable', () => {
+  it('when a row is a fifth of the baseline, then it shows 20 % throughput and 5x CPU per request', () => {
+    const table = formatTable([raw, gateway], 'raw');
+    const gatewayRow = table.split('\n').find((line) => line.startsWith('| gateway'));
+    expect(gatewayRow).toContain('4000 (20.0 %)');
+    expect(gatewayRow).toContain('250.0 (5.00x)');
+    expect(gatewayRow).toContain('64 MiB (1.00x)');
+  });
+
+  it('when the baseline is missing, then it throws', () => {
+    expect(() => formatTable([gateway], 'raw')).toThrow(/no baseline/);
+  });
+});
+
+describe('verdict', () => {
+  it('when a share target is missed, then the line says MISS with both p99s', () => {
+    const result = verdict({ label: 'hop', scenario: 'gateway', reference: 'raw', atLeast: 0.3 }, [
+      raw,
+      gateway,
+    ]);
+    expect(result).toEqual({
+      met: false,
+      line: 'MISS hop: 20.0 % (target ≥ 30.0 %); p99 10.00 ms vs 2.50 ms',
+    });
+  });
+
+  it('when the loss is within its bound, then the line says PASS', () => {
+    const slower = summarize('slower', [sample(98_000, 2, 1)]);
+    const result = verdict(
+      { label: 'cost', scenario: 'slower', reference: 'raw', lossAtMost: 0.03 },
+      [raw, slower],
+    );
+    expect(result.met).toBe(true);
+    expect(result.line).toMatch(/^PASS cost: 2\.0 % lost/);
+  });
+
+  it('when any scenario saw a non-2xx answer, then the error target is missed and names it', () => {
+    const failing = summarize('gateway', [{ ...sample(1, 1, 1), non2xx: 3 }]);
+    expect(errorVerdict([raw, failing], 50).line).toBe(
+      'MISS errors at 50 connections: gateway (0 socket, 3 non-2xx)',
+    );
+    expect(errorVerdict([raw], 50).met).toBe(true);
+  });
+});

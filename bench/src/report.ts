@@ -1,0 +1,141 @@
+/** One measured run of one scenario: what the load generator saw and what the servers spent. */
+export interface Sample {
+  readonly requests: number;
+  readonly durationSeconds: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Socket errors and timeouts. */
+  readonly errors: number;
+  /** Responses outside 2xx and 3xx. */
+  readonly non2xx: number;
+  /** User + system CPU of every server process of the scenario, over the run. */
+  readonly cpuMicros: number;
+  /** Resident memory of those processes, summed, at the end of the run. */
+  readonly rssBytes: number;
+}
+
+/** A scenario over all its rounds: medians of the per-round figures, errors summed. */
+export interface Summary {
+  readonly name: string;
+  readonly rounds: number;
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly cpuMicrosPerRequest: number;
+  readonly rssBytes: number;
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/**
+ * Medians rather than means: one round disturbed by something else on the box (a GC storm, a
+ * noisy neighbour) should not move the figure. CPU per request is per round too, so a round that
+ * served fewer requests weighs the same as the others.
+ */
+export function summarize(name: string, samples: readonly Sample[]): Summary {
+  return {
+    name,
+    rounds: samples.length,
+    requestsPerSecond: median(samples.map((s) => s.requests / s.durationSeconds)),
+    p50Ms: median(samples.map((s) => s.p50Ms)),
+    p99Ms: median(samples.map((s) => s.p99Ms)),
+    cpuMicrosPerRequest: median(samples.map((s) => s.cpuMicros / Math.max(1, s.requests))),
+    rssBytes: median(samples.map((s) => s.rssBytes)),
+    errors: samples.reduce((sum, s) => sum + s.errors, 0),
+    non2xx: samples.reduce((sum, s) => sum + s.non2xx, 0),
+  };
+}
+
+const percent = (ratio: number) => `${(ratio * 100).toFixed(1)} %`;
+const times = (ratio: number) => `${ratio.toFixed(2)}x`;
+const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+/**
+ * A Markdown table: each figure and, in parentheses, its ratio to the baseline row. Throughput
+ * reads as a share of the baseline (higher is better); CPU and memory as a multiple (lower is
+ * better), so every ratio reads the way the issue's targets are written.
+ *
+ * @example
+ * formatTable([raw, gateway], 'node:http hello world');
+ */
+export function formatTable(summaries: readonly Summary[], baselineName: string): string {
+  const baseline = summaries.find((s) => s.name === baselineName);
+  if (baseline === undefined) throw new Error(`no baseline row "${baselineName}"`);
+  const header =
+    '| scenario | req/s | p50 | p99 | CPU µs/req | RSS | errors |\n|---|---:|---:|---:|---:|---:|---:|';
+  const rows = summaries.map((s) =>
+    [
+      s.name,
+      `${Math.round(s.requestsPerSecond)} (${percent(s.requestsPerSecond / baseline.requestsPerSecond)})`,
+      ms(s.p50Ms),
+      `${ms(s.p99Ms)} (${times(s.p99Ms / baseline.p99Ms)})`,
+      `${s.cpuMicrosPerRequest.toFixed(1)} (${times(s.cpuMicrosPerRequest / baseline.cpuMicrosPerRequest)})`,
+      `${mebibytes(s.rssBytes)} (${times(s.rssBytes / baseline.rssBytes)})`,
+      String(s.errors + s.non2xx),
+    ].join(' | '),
+  );
+  return [header, ...rows.map((row) => `| ${row} |`)].join('\n');
+}
+
+/** A target of the issue, checked against the summaries: a share of another row's throughput. */
+export interface Target {
+  readonly label: string;
+  readonly scenario: string;
+  readonly reference: string;
+  /** `atLeast`: scenario/reference must reach it; `lossAtMost`: 1 - scenario/reference must not exceed it. */
+  readonly atLeast?: number;
+  readonly lossAtMost?: number;
+}
+
+export interface Verdict {
+  readonly met: boolean;
+  readonly line: string;
+}
+
+/** PASS or MISS per target, with both p99s beside the ratio; never throws on a miss. */
+export function verdict(target: Target, summaries: readonly Summary[]): Verdict {
+  const row = summaries.find((s) => s.name === target.scenario);
+  const reference = summaries.find((s) => s.name === target.reference);
+  if (row === undefined || reference === undefined) {
+    return { met: false, line: `MISS ${target.label}: not measured` };
+  }
+  const ratio = row.requestsPerSecond / reference.requestsPerSecond;
+  const p99s = `p99 ${ms(row.p99Ms)} vs ${ms(reference.p99Ms)}`;
+  if (target.lossAtMost !== undefined) {
+    const loss = 1 - ratio;
+    const met = loss <= target.lossAtMost;
+    return {
+      met,
+      line: `${met ? 'PASS' : 'MISS'} ${target.label}: ${percent(loss)} lost (target ≤ ${percent(target.lossAtMost)}); ${p99s}`,
+    };
+  }
+  const minimum = target.atLeast ?? 0;
+  const met = ratio >= minimum;
+  return {
+    met,
+    line: `${met ? 'PASS' : 'MISS'} ${target.label}: ${percent(ratio)} (target ≥ ${percent(minimum)}); ${p99s}`,
+  };
+}
+
+/** The error target: every scenario, every round, no socket error and no non-2xx answer. */
+export function errorVerdict(summaries: readonly Summary[], connections: number): Verdict {
+  const failing = summaries.filter((s) => s.errors + s.non2xx > 0);
+  return failing.length === 0
+    ? { met: true, line: `PASS no errors at ${connections} connections in any scenario` }
+    : {
+        met: false,
+        line: `MISS errors at ${connections} connections: ${failing
+          .map((s) => `${s.name} (${s.errors} socket, ${s.non2xx} non-2xx)`)
+          .join(', ')}`,
+      };
+}
