@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { writeOutboxEvent } from '@groundwork/db';
 import { isAppError } from '@groundwork/errors';
+import { useQueueRedis } from '@groundwork/queue/testing';
 import type { Service } from '@groundwork/service-kit';
-import { describeWithServices, usePostgres } from '@groundwork/testing/vitest';
+import { until } from '@groundwork/testing';
+import { describeWithServices, usePostgres, useRedisServer } from '@groundwork/testing/vitest';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { outboxTemplate, servicePrisma } from '../test/support/outbox-database.ts';
-import { useQueueRedis } from '../test/support/queue-redis.ts';
 import { recordingLogger } from '../test/support/recording-logger.ts';
-import {
-  hasRedisServerBinary,
-  type OwnRedisServer,
-  startRedisServer,
-} from '../test/support/redis-server.ts';
 import { testConfig } from '../test/support/test-config.ts';
-import { until } from '../test/support/until.ts';
 import { workerTemplate } from '../test/worker-database.ts';
 import { buildApp, type WorkerDeps } from './app.ts';
 import { createWorkerDatabase, type WorkerDatabase } from './data/worker-database.ts';
@@ -193,20 +188,14 @@ describeWithServices('the worker app', ['postgres', 'redis'], () => {
 });
 
 // Each case runs its own redis-server: the shared server's settings are not ours to change.
-describe.runIf(hasRedisServerBinary())('the worker on a Redis that may evict keys', () => {
+describe('the worker on a Redis that may evict keys', () => {
   const workerDb = usePostgres({ template: workerTemplate });
-  let server: OwnRedisServer | undefined;
-  beforeAll(async () => {
-    server = await startRedisServer(['--maxmemory-policy', 'allkeys-lru']);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useRedisServer({ args: ['--maxmemory-policy', 'allkeys-lru'] });
 
   test('when it starts, then it refuses with QUEUE_EVICTION_POLICY naming maxmemory-policy, and leaves nothing in Redis', async () => {
     const config = testConfig({
       DATABASE_URL: workerDb.url,
-      REDIS_URL: server?.url ?? '',
+      REDIS_URL: server.url,
       OUTBOX_SOURCES: `orders=${workerDb.url}`,
     });
 
@@ -217,7 +206,7 @@ describe.runIf(hasRedisServerBinary())('the worker on a Redis that may evict key
 
     expect(isAppError(error) && error.code).toBe('QUEUE_EVICTION_POLICY');
     expect((error as Error).message).toContain('maxmemory-policy is "allkeys-lru"');
-    const probe = new Redis(server?.url ?? '');
+    const probe = new Redis(server.url);
     expect(await probe.dbsize()).toBe(0);
     await probe.quit();
   });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createProducer, listDeadLetters } from '@groundwork/queue';
+import { useQueueRedis } from '@groundwork/queue/testing';
+import { freePort, until } from '@groundwork/testing';
 import { describeWithServices, usePostgres } from '@groundwork/testing/vitest';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
@@ -10,10 +12,7 @@ import {
   startNodeProcess,
 } from '../test/support/child-process.ts';
 import { outboxTemplate } from '../test/support/outbox-database.ts';
-import { useQueueRedis } from '../test/support/queue-redis.ts';
-import { freePort } from '../test/support/redis-server.ts';
 import { queueEvents } from '../test/support/relay-test-job.ts';
-import { until } from '../test/support/until.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../test/support/webhook-receiver.ts';
 import { workerTemplate } from '../test/worker-database.ts';
 import { createWorkerDatabase, type WorkerDatabase } from './data/worker-database.ts';
@@ -184,7 +183,7 @@ describeWithServices(
       expect((await first.exited).signal).toBe('SIGKILL');
       receiver.answer = () => 204;
       const second = await startWorkerProcess();
-      await until('every job completed', drained, 20_000);
+      await until('every job completed', drained, { timeoutMs: 20_000 });
 
       const { rows, inbox, deliveries, stalled, deadLetters } = await effects();
       // Exactly one effect per job: the inbox row and its notification committed together.
@@ -240,7 +239,7 @@ describeWithServices(
       await queue.close();
       const doneByFirst = await database.primary.notification.count();
       await startWorkerProcess();
-      await until('every job completed', drained, 20_000);
+      await until('every job completed', drained, { timeoutMs: 20_000 });
 
       const { rows, inbox, deliveries, stalled, deadLetters } = await effects();
       expect(activeAfterExit).toBe(0);

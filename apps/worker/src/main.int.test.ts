@@ -1,13 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { usePostgres } from '@groundwork/testing/vitest';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { freePort } from '@groundwork/testing';
+import { usePostgres, useRedisServer } from '@groundwork/testing/vitest';
+import { describe, expect, test } from 'vitest';
 import { killProcessesAfterEach, startNodeProcess } from '../test/support/child-process.ts';
-import {
-  freePort,
-  hasRedisServerBinary,
-  type OwnRedisServer,
-  startRedisServer,
-} from '../test/support/redis-server.ts';
 import { workerTemplate } from '../test/worker-database.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -15,22 +10,16 @@ const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 killProcessesAfterEach();
 
 // Its own redis-server: the shared server's settings are not ours to change.
-describe.runIf(hasRedisServerBinary())('the worker process on a Redis that may evict keys', () => {
+describe('the worker process on a Redis that may evict keys', () => {
   const workerDb = usePostgres({ template: workerTemplate });
-  let server: OwnRedisServer | undefined;
-  beforeAll(async () => {
-    server = await startRedisServer(['--maxmemory-policy', 'volatile-lru']);
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const server = useRedisServer({ args: ['--maxmemory-policy', 'volatile-lru'] });
 
   test('when it starts, then it refuses: it logs the maxmemory-policy it found, never listens, and exits 1', async () => {
     const worker = startNodeProcess(MAIN, {
       HOST: '127.0.0.1',
       PORT: String(await freePort()),
       DATABASE_URL: workerDb.url,
-      REDIS_URL: server?.url ?? '',
+      REDIS_URL: server.url,
       OUTBOX_SOURCES: `orders=${workerDb.url}`,
     });
 

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { useQueueRedis } from '@groundwork/queue/testing';
+import { until } from '@groundwork/testing';
 import { describeWithServices, usePostgres } from '@groundwork/testing/vitest';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { killProcessesAfterEach, startNodeProcess } from '../test/support/child-process.ts';
 import { insertEvents, outboxTemplate } from '../test/support/outbox-database.ts';
-import { useQueueRedis } from '../test/support/queue-redis.ts';
 import { queueEvents, recordEvent } from '../test/support/relay-test-job.ts';
 import { testPool } from '../test/support/test-pool.ts';
-import { until } from '../test/support/until.ts';
 
 const RELAY = fileURLToPath(new URL('../test/fixtures/relay-process.ts', import.meta.url));
 // More aggregates than a batch locks, so that both relays find work at the same time.
@@ -77,7 +77,7 @@ describeWithServices('two outbox relays, one killed mid-batch', ['postgres', 're
         );
         return rows[0].n === 0;
       },
-      15_000,
+      { timeoutMs: 15_000 },
     );
 
     // Both relays were at work together: the survivor had relayed events before the kill.

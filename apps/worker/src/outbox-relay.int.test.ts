@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeOutboxEvent } from '@groundwork/db';
 import { createProducer, createQueueConnection, type Producer } from '@groundwork/queue';
+import { useQueueRedis } from '@groundwork/queue/testing';
+import { until } from '@groundwork/testing';
 import { describeWithServices, usePostgres } from '@groundwork/testing/vitest';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import { insertEvents, outboxTemplate, servicePrisma } from '../test/support/outbox-database.ts';
-import { useQueueRedis } from '../test/support/queue-redis.ts';
 import { recordingLogger } from '../test/support/recording-logger.ts';
 import { queueEvents, recordEvent, testRoutes } from '../test/support/relay-test-job.ts';
 import { testPool } from '../test/support/test-pool.ts';
-import { until } from '../test/support/until.ts';
 import { createOutboxSource } from './data/outbox-source.ts';
 import { type OutboxRelay, startOutboxRelay } from './outbox-relay.ts';
 
@@ -194,7 +194,9 @@ describeWithServices('the outbox relay', ['postgres', 'redis'], () => {
       },
     ]);
 
-    await until('the event is published', async () => (await unpublished()) === 0, 5_000);
+    await until('the event is published', async () => (await unpublished()) === 0, {
+      timeoutMs: 5_000,
+    });
 
     expect(Date.now() - committedAt).toBeLessThan(1_000);
   });
@@ -213,7 +215,9 @@ describeWithServices('the outbox relay', ['postgres', 'redis'], () => {
         },
       ]);
 
-      await until('the event is published', async () => (await unpublished()) === 0, 2_000);
+      await until('the event is published', async () => (await unpublished()) === 0, {
+        timeoutMs: 2_000,
+      });
     } finally {
       await pool.query('ALTER TABLE outbox ENABLE TRIGGER outbox_notify');
     }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { useQueueRedis } from '@groundwork/queue/testing';
 import type { Service } from '@groundwork/service-kit';
+import { until } from '@groundwork/testing';
 import { describeWithServices, usePostgres } from '@groundwork/testing/vitest';
 import { Queue } from 'bullmq';
 import type pg from 'pg';
@@ -11,10 +13,8 @@ import {
   sqlUnconfirmedOrders,
 } from '../test/support/maintenance-tables.ts';
 import { outboxTemplate } from '../test/support/outbox-database.ts';
-import { useQueueRedis } from '../test/support/queue-redis.ts';
 import { testConfig } from '../test/support/test-config.ts';
 import { testPool } from '../test/support/test-pool.ts';
-import { until } from '../test/support/until.ts';
 import { workerTemplate } from '../test/worker-database.ts';
 import { buildApp } from './app.ts';
 import type { MaintenancePorts } from './consumers.ts';
@@ -119,7 +119,9 @@ describeWithServices('the scheduled jobs', ['postgres', 'redis'], () => {
       return rows[0]?.kid !== 'old-key';
     });
     const callsAtRotation = keys.calls;
-    await until('the schedule runs again', () => keys.calls > callsAtRotation, 3_000);
+    await until('the schedule runs again', () => keys.calls > callsAtRotation, {
+      timeoutMs: 3_000,
+    });
 
     const { rows } = await pool.query(
       'SELECT kid, state FROM test_signing_keys ORDER BY created_at',

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { useRedisServer } from '@groundwork/testing/vitest';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { captureLogger } from '../test/support/capture-logger.ts';
-import { useRedisServerProcess } from '../test/support/redis-server-process.ts';
 import { entryKeys } from './cache-keys.ts';
 import { type Cache, type CacheOptions, createCache } from './create-cache.ts';
 import { createCacheRedisClient } from './create-cache-redis-client.ts';
@@ -70,7 +70,7 @@ async function timed<T>(read: () => Promise<T>): Promise<{ value: T; ms: number 
 }
 
 describe('createCache when its Redis is killed', () => {
-  const server = useRedisServerProcess();
+  const server = useRedisServer();
 
   test('when Redis is killed, then every read still succeeds from the loader, each within the Redis timeout', async () => {
     const cache = cacheOn(await connectedClient(server.url));
@@ -133,7 +133,7 @@ describe('createCache when its Redis is killed', () => {
     await server.kill();
     expect(await cache.getOrLoad('p1', () => product(2))).toEqual(product(2));
 
-    await server.start();
+    await server.restart();
     await untilReady(client);
     // It restarted empty, so the first read loads and stores; the next is served by Redis.
     const reloaded = await cache.getOrLoad('p1', () => product(3));
@@ -153,7 +153,7 @@ describe('createCache when its Redis is killed', () => {
     await server.kill();
     for (let i = 0; i < 30; i += 1) await cache.getOrLoad(`p${i}`, () => product(2));
     await sleep(700); // several reconnect attempts fail meanwhile, each an ioredis `error` event
-    await server.start();
+    await server.restart();
     await untilReady(client);
     await cache.getOrLoad('p1', () => product(3));
     await cache.getOrLoad('p2', () => product(3));
@@ -169,7 +169,7 @@ describe('createCache when its Redis is killed', () => {
 });
 
 describe('createCache when its Redis hangs', () => {
-  const server = useRedisServerProcess();
+  const server = useRedisServer();
 
   test('when Redis hangs with its connection open, then reads wait out redisFailureThreshold timeouts, then skip it until it answers again', async () => {
     const cache = cacheOn(await connectedClient(server.url), {
@@ -201,7 +201,7 @@ describe('createCache when its Redis hangs', () => {
     for (let i = 0; i < 3; i += 1) await cache.getOrLoad('p1', () => product(1)); // opens the breaker
 
     await server.kill(); // a hung server gets restarted: the client makes a new connection
-    await server.start();
+    await server.restart();
     await untilReady(client);
     await cache.getOrLoad('p1', () => product(2));
     const cached = await cache.getOrLoad('p1', notCalled);
@@ -235,7 +235,7 @@ describe('createCache when its Redis hangs', () => {
 });
 
 describe('createCache when its Redis restarts with its data', () => {
-  const server = useRedisServerProcess({ persistent: true });
+  const server = useRedisServer({ persistent: true });
 
   test("when a write's invalidation cannot reach Redis and Redis comes back with the old value, then no instance reads the old value", async () => {
     // Instance A reconnects only when the test says so, to look at Redis before A is back.
@@ -256,7 +256,7 @@ describe('createCache when its Redis restarts with its data', () => {
     expect(a.stats.pendingInvalidations).toBe(1);
     expect(await a.getOrLoad('p1', () => row)).toEqual(product(2));
 
-    await server.start();
+    await server.restart();
     await untilReady(clientB);
     const raw = new Redis(server.url);
     opened.push({ client: raw });

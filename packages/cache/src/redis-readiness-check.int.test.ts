@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createService, runCheck, type Service } from '@groundwork/service-kit';
+import { useRedisServer } from '@groundwork/testing/vitest';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { captureLogger } from '../test/support/capture-logger.ts';
-import { useRedisServerProcess } from '../test/support/redis-server-process.ts';
 import { type Cache, createCache } from './create-cache.ts';
 import { createCacheRedisClient } from './create-cache-redis-client.ts';
 import { redisReadinessCheck } from './redis-readiness-check.ts';
@@ -22,7 +22,7 @@ async function connectedClient(url: string): Promise<Redis> {
 }
 
 describe('redisReadinessCheck', () => {
-  const server = useRedisServerProcess();
+  const server = useRedisServer();
 
   test('when Redis answers, then the check passes', async () => {
     const check = redisReadinessCheck(await connectedClient(server.url));
@@ -57,7 +57,7 @@ describe('redisReadinessCheck', () => {
 });
 
 describe('a service whose Redis only caches', () => {
-  const server = useRedisServerProcess();
+  const server = useRedisServer();
 
   /** The pattern apps/orders follows: product reads through the cache, no Redis readiness check. */
   async function productService(): Promise<{ app: Service; cache: Cache<{ id: string }> }> {
@@ -69,7 +69,12 @@ describe('a service whose Redis only caches', () => {
       logger: captureLogger().logger,
     });
     closers.push(() => cache.close());
-    const app = await createService({ name: 'cache-test', logLevel: 'silent' });
+    // An ad-hoc route for the readiness test, not an API: no convention checks.
+    const app = await createService({
+      name: 'cache-test',
+      logLevel: 'silent',
+      routeConventions: false,
+    });
     closers.push(() => app.close());
     app.get<{ Params: { id: string } }>('/v1/products/:id', async (request) =>
       cache.getOrLoad(request.params.id, () => ({ id: request.params.id })),

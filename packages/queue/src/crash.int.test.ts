@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { until } from '@groundwork/testing';
 import { describeWithServices } from '@groundwork/testing/vitest';
 import { Queue } from 'bullmq';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { applyEffect, effectKeys } from '../test/support/effect-job.ts';
 import { useQueueRedis } from '../test/support/queue-redis.ts';
-import { until } from '../test/support/until.ts';
 import { createProducer } from './create-producer.ts';
 import { listDeadLetters } from './dead-letters.ts';
 
@@ -122,7 +122,7 @@ describeWithServices('a worker process that dies mid-run', ['redis'], () => {
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     const second = await startWorkerProcess();
-    await until('every job completed', drained, 15_000);
+    await until('every job completed', drained, { timeoutMs: 15_000 });
 
     const { effects, skipped, starts, stalled } = await evidence(ids);
     // 0 lost, 0 duplicated.
@@ -157,7 +157,7 @@ describeWithServices('a worker process that dies mid-run', ['redis'], () => {
     await queue.close();
     const leftAfterFirst = JOBS - (await effectCount());
     await startWorkerProcess();
-    await until('every job completed', drained, 15_000);
+    await until('every job completed', drained, { timeoutMs: 15_000 });
 
     const { effects, skipped, starts, stalled } = await evidence(ids);
     expect(leftAfterFirst).toBeGreaterThan(0);

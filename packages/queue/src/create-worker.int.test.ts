@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from '@groundwork/testing';
 import { describeWithServices } from '@groundwork/testing/vitest';
 import { Queue } from 'bullmq';
 import Type from 'typebox';
 import { expect, test } from 'vitest';
 import { useQueueRedis } from '../test/support/queue-redis.ts';
 import { recordingLogger } from '../test/support/recording-logger.ts';
-import { until } from '../test/support/until.ts';
 import { createProducer } from './create-producer.ts';
 import { createWorker, type ReceivedJob, type WorkerOptions } from './create-worker.ts';
 import { defineJob } from './define-job.ts';

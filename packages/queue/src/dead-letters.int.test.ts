@@ -1,11 +1,11 @@
 import { isAppError } from '@groundwork/errors';
+import { until } from '@groundwork/testing';
 import { describeWithServices } from '@groundwork/testing/vitest';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import Type from 'typebox';
 import { expect, test } from 'vitest';
 import { useQueueRedis } from '../test/support/queue-redis.ts';
 import { recordingLogger } from '../test/support/recording-logger.ts';
-import { until } from '../test/support/until.ts';
 import { createProducer } from './create-producer.ts';
 import { createWorker, type JobHandler, type WorkerOptions } from './create-worker.ts';
 import { dropDeadLetter, listDeadLetters, replayDeadLetter } from './dead-letters.ts';

@@ -1,14 +1,9 @@
 import { isAppError } from '@groundwork/errors';
-import { isCi } from '@groundwork/testing';
+import { useRedisServer } from '@groundwork/testing/vitest';
 import type { Redis } from 'ioredis';
 import Type from 'typebox';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { recordingLogger } from '../test/support/recording-logger.ts';
-import {
-  hasRedisServerBinary,
-  type OwnRedisServer,
-  startRedisServer,
-} from '../test/support/redis-server.ts';
 import { createQueueConnection } from './connection.ts';
 import { createWorker } from './create-worker.ts';
 import { defineJob } from './define-job.ts';
@@ -16,24 +11,18 @@ import { assertNoEviction, readEvictionPolicy } from './eviction-policy.ts';
 
 const ping = defineJob({ name: 'ping', queue: 'eviction', schema: Type.Object({}) });
 
-// Each case runs its own redis-server: the shared server's settings are not ours to change.
-const available = hasRedisServerBinary();
-if (!available && isCi()) throw new Error('redis-server is not on the PATH; CI must provide it');
-if (!available) console.warn('[queue] skipping eviction-policy tests: no redis-server on the PATH');
-
+/**
+ * A queue connection to a redis-server of the case's own: the shared server's settings are not
+ * ours to change. Opened by the first test that reads it, so a missing binary only skips.
+ */
 function useOwnRedis(args: readonly string[]): () => Redis {
-  let server: OwnRedisServer | undefined;
+  const server = useRedisServer({ args });
   let connection: Redis | undefined;
-  beforeAll(async () => {
-    server = await startRedisServer(args);
-    connection = createQueueConnection(server.url);
-  });
   afterAll(async () => {
     await connection?.quit();
-    await server?.stop();
   });
   return () => {
-    if (connection === undefined) throw new Error('read the connection inside tests');
+    connection ??= createQueueConnection(server.url);
     return connection;
   };
 }
@@ -45,7 +34,7 @@ async function refusal(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-describe.runIf(available)('assertNoEviction', () => {
+describe('assertNoEviction', () => {
   describe('on a server with maxmemory-policy allkeys-lru', () => {
     const connection = useOwnRedis(['--maxmemory-policy', 'allkeys-lru']);
 

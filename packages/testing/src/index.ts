@@ -1,5 +1,12 @@
+export { freePort } from './free-port.ts';
 export { hashDirectory } from './hash-directory.ts';
 export { redactUrl } from './redact-url.ts';
+export {
+  findRedisServer,
+  type RedisServer,
+  type RedisServerOptions,
+  startRedisServer,
+} from './redis-server.ts';
 export { isCi, requireServiceOrSkip, type ServiceDecision } from './require-service.ts';
 export {
   type ReadyService,
@@ -27,3 +34,4 @@ export {
 } from './test-database.ts';
 export { createTestRedis, deleteKeysWithPrefix, type TestRedis } from './test-redis.ts';
 export { TestingError, type TestingErrorCode } from './testing-error.ts';
+export { type UntilOptions, until } from './until.ts';

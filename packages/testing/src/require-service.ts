@@ -26,12 +26,20 @@ export function requireServiceOrSkip(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ServiceDecision {
   if (resolution.status === 'ready') return { status: 'ready', url: resolution.url };
+  return skipOutsideCi(resolution.reason, env);
+}
+
+/** "Skip for `reason`", or under CI the error that fails the run instead. */
+export function skipOutsideCi(
+  reason: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): { readonly status: 'skip'; readonly reason: string } {
   if (isCi(env)) {
     throw new TestingError(
       'TESTING_SERVICE_UNAVAILABLE',
-      `${resolution.reason} CI is set, so this fails instead of skipping: ` +
+      `${reason} CI is set, so this fails instead of skipping: ` +
         'a CI run must not skip its real-service tests.',
     );
   }
-  return { status: 'skip', reason: resolution.reason };
+  return { status: 'skip', reason };
 }

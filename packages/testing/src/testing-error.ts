@@ -3,7 +3,8 @@ export type TestingErrorCode =
   | 'TESTING_SERVICE_UNAVAILABLE'
   | 'TESTING_TEMPLATE_MIGRATION_FAILED'
   | 'TESTING_HANDLE_NOT_READY'
-  | 'TESTING_INVALID_ARGUMENT';
+  | 'TESTING_INVALID_ARGUMENT'
+  | 'TESTING_REDIS_SERVER_FAILED';
 
 /** A failure of the test harness itself: a missing service, a broken migration, a misuse. */
 export class TestingError extends Error {

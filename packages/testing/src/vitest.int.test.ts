@@ -18,6 +18,9 @@ import { describeWithServices, usePostgres, useRedis } from './vitest.ts';
 
 const fixturesDir = fileURLToPath(new URL('../test/fixtures', import.meta.url));
 const consumerDir = fileURLToPath(new URL('../test/consumer', import.meta.url));
+const redisServerDir = fileURLToPath(new URL('../test/redis-server', import.meta.url));
+/** An environment without a redis-server binary: node's own folder is the whole PATH. */
+const NO_REDIS_SERVER = { PATH: dirname(process.execPath), REDIS_SERVER_BIN: '' };
 const vitestBin = join(
   dirname(createRequire(import.meta.url).resolve('vitest/package.json')),
   'vitest.mjs',
@@ -231,6 +234,37 @@ describeWithServices('the vitest harness, run for real', ['postgres', 'redis'], 
     expect(missing.report.numPendingTests).toBe(1);
     expect(missing.output).toContain(
       'Containers start only from the @groundwork/testing global setup, which this vitest config does not register.',
+    );
+  }, 60_000);
+
+  test.concurrent('when redis-server is on the PATH, then a file with useRedisServer runs on its own server', async ({
+    expect,
+  }) => {
+    const run = await runVitest(redisServerDir, { CI: '' });
+
+    expect(run.exitCode, run.output).toBe(0);
+    expect(run.report.numPassedTests).toBe(1);
+  }, 60_000);
+
+  test.concurrent('when redis-server is missing outside CI, then each test that needs its own server is skipped, naming the binary', async ({
+    expect,
+  }) => {
+    const run = await runVitest(redisServerDir, { ...NO_REDIS_SERVER, CI: '' });
+
+    expect(run.exitCode, run.output).toBe(0);
+    expect(run.report).toMatchObject({ numPendingTests: 1, numPassedTests: 0, numFailedTests: 0 });
+    expect(run.output).toContain('[@groundwork/testing] skipping: no redis-server binary');
+  }, 60_000);
+
+  test.concurrent('when redis-server is missing under CI, then the file fails loudly, naming the binary', async ({
+    expect,
+  }) => {
+    const run = await runVitest(redisServerDir, { ...NO_REDIS_SERVER, CI: 'true' });
+
+    expect(run.exitCode).toBe(1);
+    expect(run.report.testResults.map((file) => file.status)).toEqual(['failed']);
+    expect(run.report.testResults[0]?.message).toMatch(
+      /^no redis-server binary .* CI is set, so this fails instead of skipping/,
     );
   }, 60_000);
 });

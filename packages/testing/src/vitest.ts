@@ -1,7 +1,14 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, inject } from 'vitest';
 import { PROVIDED_SERVICES_KEY } from './provided-services.ts';
-import { requireServiceOrSkip } from './require-service.ts';
+import {
+  findRedisServer,
+  NO_REDIS_SERVER_REASON,
+  type RedisServer,
+  type RedisServerOptions,
+  startRedisServer,
+} from './redis-server.ts';
+import { requireServiceOrSkip, skipOutsideCi } from './require-service.ts';
 import { resolveService, type ServiceName, type ServiceResolution } from './resolve-services.ts';
 import type { TemplateSpec } from './template-database.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
@@ -57,29 +64,46 @@ function warnOnce(reason: string): void {
   console.warn(`[@groundwork/testing] skipping: ${reason}`);
 }
 
+/** A resource, or why its tests skip (`skipOutsideCi` has already failed a CI run instead). */
+type Opening<T> =
+  | { readonly status: 'ready'; readonly resource: T }
+  | { readonly status: 'skip'; readonly reason: string };
+
+/** Opens a resource on the run's `service`, or skips (under CI fails) when it is missing. */
+async function openOnService<T>(
+  service: ServiceName,
+  open: (url: string) => Promise<T>,
+): Promise<Opening<T>> {
+  const decision = requireServiceOrSkip(await resolutionFor(service));
+  if (decision.status === 'skip') return decision;
+  return { status: 'ready', resource: await open(decision.url) };
+}
+
 /**
  * Registers hooks that give the enclosing file or `describe` a resource: set up in `beforeAll`,
- * released in `afterAll`. A missing service skips each test with the reason, or under CI fails.
+ * released in `afterAll`, and readied by `beforeEachTest` (if given) before each test. A missing
+ * service skips each test with the reason, or under CI fails.
  */
 function useResource<T>(
-  service: ServiceName,
   caller: string,
-  open: (url: string) => Promise<T>,
+  open: () => Promise<Opening<T>>,
   close: (resource: T) => Promise<void>,
+  beforeEachTest?: (resource: T) => Promise<void>,
 ): () => T {
   let resource: T | undefined;
   let skipReason: string | undefined;
   beforeAll(async () => {
-    const decision = requireServiceOrSkip(await resolutionFor(service));
-    if (decision.status === 'skip') {
-      skipReason = decision.reason;
-      warnOnce(decision.reason);
+    const opening = await open();
+    if (opening.status === 'skip') {
+      skipReason = opening.reason;
+      warnOnce(opening.reason);
       return;
     }
-    resource = await open(decision.url);
+    resource = opening.resource;
   }, SETUP_TIMEOUT_MS);
-  beforeEach((context) => {
+  beforeEach(async (context) => {
     if (skipReason !== undefined) context.skip(skipReason);
+    if (resource !== undefined) await beforeEachTest?.(resource);
   });
   afterAll(async () => {
     if (resource !== undefined) await close(resource);
@@ -117,14 +141,14 @@ function useResource<T>(
 export function usePostgres(options: { readonly template?: TemplateSpec } = {}): PostgresHandle {
   const { template } = options;
   const current = useResource<{ readonly database: TestDatabase; readonly adminUrl: string }>(
-    'postgres',
     'usePostgres()',
-    async (adminUrl) => ({
-      database: await createTestDatabase(
-        template === undefined ? { adminUrl } : { adminUrl, template },
-      ),
-      adminUrl,
-    }),
+    () =>
+      openOnService('postgres', async (adminUrl) => ({
+        database: await createTestDatabase(
+          template === undefined ? { adminUrl } : { adminUrl, template },
+        ),
+        adminUrl,
+      })),
     ({ database }) => database.drop(),
   );
   return {
@@ -158,9 +182,8 @@ export function usePostgres(options: { readonly template?: TemplateSpec } = {}):
  */
 export function useRedis(): RedisHandle {
   const redis = useResource<TestRedis>(
-    'redis',
     'useRedis()',
-    (url) => createTestRedis({ url }),
+    () => openOnService('redis', (url) => createTestRedis({ url })),
     (handle) => handle.close(),
   );
   return {
@@ -173,6 +196,58 @@ export function useRedis(): RedisHandle {
     get client() {
       return redis().client;
     },
+  };
+}
+
+/**
+ * Gives the enclosing test file (or `describe`) a redis-server of its own (see
+ * `startRedisServer`), for tests that change server settings or kill, freeze and restart the
+ * server, which the shared Redis must never suffer. Each test starts with the server running,
+ * whatever the test before did to it; it is stopped after the last one. Without a redis-server
+ * binary each test is skipped with the reason, or under CI fails, as for a missing service.
+ * Read its properties inside tests and later hooks.
+ *
+ * @example
+ * ```ts
+ * import { useRedisServer } from '@groundwork/testing/vitest';
+ *
+ * const server = useRedisServer();
+ *
+ * test('when Redis is killed, then reads fall back to the loader', async () => {
+ *   const cache = createCache({ redis: new Redis(server.url) });
+ *   await server.kill();
+ *   // ...
+ * });
+ * ```
+ */
+export function useRedisServer(options: RedisServerOptions = {}): RedisServer {
+  const server = useResource<RedisServer>(
+    'useRedisServer()',
+    async () => {
+      const binary = options.binary ?? findRedisServer();
+      if (binary === undefined) return skipOutsideCi(NO_REDIS_SERVER_REASON);
+      return { status: 'ready', resource: await startRedisServer({ ...options, binary }) };
+    },
+    (started) => started.stop(),
+    async (started) => {
+      if (!started.running) await started.restart();
+    },
+  );
+  return {
+    get url() {
+      return server().url;
+    },
+    get port() {
+      return server().port;
+    },
+    get running() {
+      return server().running;
+    },
+    kill: () => server().kill(),
+    freeze: () => server().freeze(),
+    thaw: () => server().thaw(),
+    restart: () => server().restart(),
+    stop: () => server().stop(),
   };
 }
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from '@groundwork/testing';
 import { usePostgres } from '@groundwork/testing/vitest';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { insertEvents, outboxTemplate } from '../../test/support/outbox-database.ts';
 import { testPool } from '../../test/support/test-pool.ts';
-import { until } from '../../test/support/until.ts';
 import { createOutboxSource, type OutboxRow, type OutboxSource } from './outbox-source.ts';
 
 const db = usePostgres({ template: outboxTemplate });
@@ -273,7 +273,7 @@ describe('listen', () => {
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
        WHERE datname = current_database() AND application_name = 'worker-relay-listen:orders'`,
     );
-    await until('the listener is back', () => heard === 2, 5_000);
+    await until('the listener is back', () => heard === 2, { timeoutMs: 5_000 });
     await pool.query(
       `INSERT INTO outbox (id, aggregate, type, payload) VALUES ($1, 'a', 't', '{}')`,
       [randomUUID()],

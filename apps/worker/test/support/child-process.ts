@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { until } from '@groundwork/testing';
 import { afterEach } from 'vitest';
-import { until } from './until.ts';
 
 /** A TypeScript entry point running as its own Node process, as it would in production. */
 export interface NodeProcess {
@@ -95,7 +95,7 @@ export function startNodeProcess(
             if (found === undefined && exited()) throw new Error('the process exited');
             return found !== undefined;
           },
-          timeoutMs,
+          { timeoutMs },
         );
       } catch (error) {
         const status = exited() ? `exited (${child.exitCode ?? child.signalCode})` : 'running';

@@ -14,8 +14,25 @@ export interface QueueRedis {
 }
 
 /**
- * Gives the file a queue connection and prefix on the harness's Redis. Producers and workers
- * registered with `closeAfterTest` are closed after each test, before the connection is.
+ * Gives the enclosing test file (or `describe`) a queue connection and a BullMQ prefix on the
+ * harness's Redis (`useRedis()` of `@groundwork/testing/vitest`), so the harness deletes every
+ * queue key the file wrote. Producers and workers registered with `closeAfterTest` are closed
+ * after each test, before the connection is.
+ *
+ * Test-only: `@groundwork/queue/testing` resolves only under the `@groundwork/source` condition
+ * (vitest, typecheck), is never built, and production code cannot import it.
+ *
+ * @example
+ * ```ts
+ * import { useQueueRedis } from '@groundwork/queue/testing';
+ *
+ * const redis = useQueueRedis();
+ *
+ * test('when a job is sent, then the worker runs it', async () => {
+ *   const producer = redis.closeAfterTest(createProducer(redis));
+ *   // ...
+ * });
+ * ```
  */
 export function useQueueRedis(): QueueRedis {
   const redis = useRedis();
