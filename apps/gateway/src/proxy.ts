@@ -228,6 +228,8 @@ export const proxy: FastifyPluginAsync<ProxyOptions> = async (scope, options) =>
         onRequest,
         // The services describe these paths; /openapi.json merges their documents.
         schema: { hide: true },
+        // The service behind validates and documents these routes; the gateway passes them on.
+        config: { conventions: false },
         handler: forward,
       });
     }

@@ -47,6 +47,8 @@ async function buildApp(options: { keys?: typeof keys } = {}) {
   });
   const app: Service = await createService({
     name: 'auth-test',
+    // Ad-hoc routes that test other concerns, not an API: no convention checks.
+    routeConventions: false,
     docs: false,
     logger: createLogger({ service: 'auth-test', destination }),
   });

@@ -21,6 +21,8 @@ async function buildApp(): Promise<{ app: Service; logs: Record<string, unknown>
   });
   const app = await createService({
     name: 'kit-test',
+    // Ad-hoc routes that test other concerns, not an API: no convention checks.
+    routeConventions: false,
     logger: createLogger({ service: 'kit-test', level: 'info', destination }),
     corsOrigins: [LISTED_ORIGIN],
     bodyLimitBytes: 1024,

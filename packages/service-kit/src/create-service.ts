@@ -15,6 +15,7 @@ import { docs, openApi } from './openapi.ts';
 import { normaliseOptions, type ServiceOptions } from './options.ts';
 import { requestId, requestIdFrom } from './request-id.ts';
 import { requestLog } from './request-log.ts';
+import { routeConventions } from './route-conventions.ts';
 import { security } from './security.ts';
 import { telemetry } from './telemetry.ts';
 
@@ -104,6 +105,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   await app.register(errorHandler);
   await app.register(requestId);
   await app.register(requestLog);
+  if (settings.routeConventions) await app.register(routeConventions);
   await app.register(telemetry, { metrics: settings.metrics });
   await app.register(health, { readinessChecks: settings.readinessChecks });
   if (settings.docs) await app.register(docs);

@@ -40,6 +40,11 @@ export interface ServiceOptions {
   docs?: boolean;
   /** Metrics served at `/metrics`. Default the process's `defaultMetricsRegistry()`. */
   metrics?: MetricsRegistry;
+  /**
+   * Refuse `/v1` routes that break the API conventions (see `conventionViolations`). Default
+   * true; turn it off only for throwaway services in tests of other concerns.
+   */
+  routeConventions?: boolean;
 }
 
 /** Options after defaults and checks: what the plugins actually read. */
@@ -56,6 +61,7 @@ export interface NormalisedOptions {
   loadShedding: Required<LoadSheddingOptions>;
   docs: boolean;
   metrics: MetricsRegistry | undefined;
+  routeConventions: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -100,6 +106,7 @@ export function normaliseOptions(options: ServiceOptions): NormalisedOptions {
     },
     docs: options.docs ?? true,
     metrics: options.metrics,
+    routeConventions: options.routeConventions ?? true,
   };
 }
 

@@ -23,6 +23,8 @@ describe('createService with tracing on', () => {
     const { createService } = await import('./create-service.ts');
     app = await createService({
       name: 'kit-test',
+      // Ad-hoc routes that test other concerns, not an API: no convention checks.
+      routeConventions: false,
       logger: createLogger({
         service: 'kit-test',
         destination: new Writable({

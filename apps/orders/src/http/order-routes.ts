@@ -157,6 +157,8 @@ export async function orderRoutes(app: Service, options: OrderRoutesOptions): Pr
       `/v1/orders/:id/${action}`,
       {
         preHandler: authorize(action === 'cancel' ? 'orders:write' : 'catalog:write'),
+        // An action on the order: everything it needs is in the path and the If-Match header.
+        config: { bodyless: true },
         schema: {
           tags,
           summary,
