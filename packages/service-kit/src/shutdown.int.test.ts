@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { freePort, until } from '@groundwork/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendOverTcp } from '../test/transports.ts';
 
@@ -24,23 +23,6 @@ afterEach(() => {
   running = undefined;
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
-
 /** Starts the fixture in its own Node process, as production would, and collects its log lines. */
 async function startFixture(env: Record<string, string>): Promise<Fixture> {
   const port = await freePort();
@@ -61,7 +43,9 @@ async function startFixture(env: Record<string, string>): Promise<Fixture> {
     code: code as number | null,
     at: performance.now(),
   }));
-  await until(() => lines.some((line) => line.msg?.startsWith('Server listening')));
+  await until('the fixture listens', () =>
+    lines.some((line) => line.msg?.startsWith('Server listening')),
+  );
   return { child, port, lines, exited };
 }
 
@@ -85,11 +69,13 @@ describe('startService in a real process', () => {
         (error: Error) => error.message,
       ),
     );
-    await until(() => received(lines, '/slow') === 200);
+    await until('all 200 requests reached the handler', () => received(lines, '/slow') === 200);
 
     const signalledAt = performance.now();
     child.kill('SIGTERM');
-    await until(() => lines.some((line) => line.msg === 'shutdown: signal received'));
+    await until('the fixture heard the signal', () =>
+      lines.some((line) => line.msg === 'shutdown: signal received'),
+    );
     const readiness = await sendOverTcp(port, { url: '/health/ready' });
     const outcomes = await Promise.all(requests);
     const { code, at } = await exited;
@@ -110,7 +96,7 @@ describe('startService in a real process', () => {
       (res) => res.status,
       (error: Error) => error.message,
     );
-    await until(() => received(lines, '/hang') === 1);
+    await until('the request reached the handler', () => received(lines, '/hang') === 1);
 
     const signalledAt = performance.now();
     child.kill('SIGTERM');

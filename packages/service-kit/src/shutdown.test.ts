@@ -1,5 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { until } from '@groundwork/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendOverTcp, type TestResponse } from '../test/transports.ts';
 import { createService, type Service } from './create-service.ts';
@@ -54,10 +55,6 @@ function getKeptAlive(agent: Agent, port: number, path: string): Promise<TestRes
   });
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(5);
-}
-
 describe('shutdownService', () => {
   it('when shutdown begins, then readiness answers 503 while requests are still served, until the listener closes', async () => {
     const { app, port } = await listeningService();
@@ -79,7 +76,7 @@ describe('shutdownService', () => {
     const agent = new Agent({ keepAlive: true });
     await getKeptAlive(agent, port, '/health/live'); // leaves an idle socket in the agent
     const inFlight = getKeptAlive(agent, port, '/work?ms=300');
-    await until(() => started() === 1);
+    await until('the request reached the handler', () => started() === 1);
     const begin = performance.now();
 
     const result = await shutdownService(app, { drainTimeoutMs: 5000 });
@@ -100,7 +97,7 @@ describe('shutdownService', () => {
       });
     });
     const hanging = sendOverTcp(port, { url: '/work' });
-    await until(() => started() === 1);
+    await until('the request reached the handler', () => started() === 1);
     const begin = performance.now();
 
     const result = await shutdownService(app, { drainTimeoutMs: 200 });
