@@ -11,6 +11,10 @@ const positive = (defaultValue: number, description: string) =>
  */
 export const ordersConfigSchema = Type.Object({
   ...serviceEnv({ port: 3002 }),
+  NODE_ENV: Type.String({
+    default: 'development',
+    description: '`production` makes `npm run db:seed` refuse to write the demo catalog',
+  }),
   DATABASE_URL: env.databaseUrl('orders'),
   DATABASE_ROLE: Type.String({
     pattern: '^[a-z_][a-z0-9_]*$',

@@ -40,6 +40,8 @@ export interface ProductListQuery {
 
 export interface ProductRepository extends ProductStore {
   list(query: ProductListQuery): Promise<Page<Product>>;
+  /** The tenant's product with this SKU (unique per tenant), for idempotent imports and seeds. */
+  findBySku(sku: string): Promise<Product | undefined>;
   /** The products among `ids` in one query, for batch loaders; missing ones are left out. */
   findMany(ids: readonly string[]): Promise<Product[]>;
 }
@@ -56,6 +58,9 @@ export function createProductRepository(prisma: PrismaClient): ProductRepository
     create: (product) => translated(() => prisma.product.create({ data: product })),
 
     find: (id) => translated(() => find(id)),
+
+    findBySku: (sku) =>
+      translated(async () => (await prisma.product.findFirst({ where: { sku } })) ?? undefined),
 
     findMany: (ids) =>
       translated(() => prisma.product.findMany({ where: { id: { in: [...ids] } } })),

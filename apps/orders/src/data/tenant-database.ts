@@ -28,6 +28,8 @@ export interface TenantDatabaseOptions {
   readonly role: string;
   readonly poolSize: number;
   readonly logger: Logger;
+  /** Names the connections in pg_stat_activity. Default `orders`. */
+  readonly applicationName?: string;
 }
 
 export interface TenantDatabase {
@@ -44,7 +46,7 @@ export function createTenantDatabase(options: TenantDatabaseOptions): TenantData
   const database = createDatabaseClient(PrismaClient, {
     url: withSessionRole(options.url, options.role),
     poolSize: options.poolSize,
-    applicationName: 'orders',
+    applicationName: options.applicationName ?? 'orders',
     onPoolError: (error) => options.logger.warn({ err: error }, 'idle database connection failed'),
   });
   return {
