@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import { Agent } from 'node:http';
-import { createServer } from 'node:net';
+import { freePort } from '@groundwork/testing';
 import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { type FixtureUpstream, startFixtureUpstream } from '../test/fixture-upstream.ts';
@@ -170,11 +169,7 @@ describeWithServices('rate limits', ['redis'], () => {
   });
 
   test('when Redis is down, then /v1/auth fails closed with 503 and other routes fail open, each counted and logged', async () => {
-    const server = createServer().listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => server.close(resolve));
-    const { app, logs } = await gateway({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    const { app, logs } = await gateway({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
     const headers = { authorization: `Bearer ${await issuer.tokenFor('user-1')}` };
 
     const login = await app.inject({ method: 'POST', url: '/v1/auth/login' });

@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '@groundwork/testing';
 import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -32,15 +31,6 @@ function settled<T>(promises: readonly Promise<T>[], count: number): Promise<voi
       });
     }
   });
-}
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describeWithServices('upstream resilience', ['redis'], () => {
@@ -265,7 +255,7 @@ describeWithServices('upstream resilience', ['redis'], () => {
     });
 
     test('when an upstream refuses connections, then 502 problem+json', async () => {
-      const { call } = await start({ ORDERS_URL: `http://127.0.0.1:${await closedPort()}` });
+      const { call } = await start({ ORDERS_URL: `http://127.0.0.1:${await freePort()}` });
 
       expectProblem(await call('GET'), 502, 'GATEWAY_BAD_UPSTREAM');
       expectProblem(await call('POST'), 502, 'GATEWAY_BAD_UPSTREAM');
