@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { errorVerdict, formatTable, median, type Sample, summarize, verdict } from './report.ts';
+import {
+  errorVerdict,
+  formatCpuBreakdown,
+  formatTable,
+  median,
+  type Sample,
+  summarize,
+  verdict,
+} from './report.ts';
 
 const sample = (requests: number, p99Ms: number, cpuMicros: number): Sample => ({
   requests,
@@ -38,15 +46,32 @@ describe('formatTable', () => {
   });
 });
 
+describe('formatCpuBreakdown', () => {
+  it('when scenarios use different processes, then each role is a column and unused ones a dash', () => {
+    const split = (name: string, byRole: Record<string, number>) =>
+      summarize(name, [{ ...sample(1000, 1, 0), cpuMicrosByRole: byRole }]);
+    const table = formatCpuBreakdown([
+      split('direct', { orders: 200_000, redis: 10_000 }),
+      split('gateway', { gateway: 300_000, orders: 200_000 }),
+    ]);
+    expect(table.split('\n')).toEqual([
+      '| scenario | orders | redis | gateway |',
+      '|---|---:|---:|---:|',
+      '| direct | 200.0 | 10.0 | – |',
+      '| gateway | 200.0 | – | 300.0 |',
+    ]);
+  });
+});
+
 describe('verdict', () => {
-  it('when a share target is missed, then the line says MISS with both p99s', () => {
+  it('when a share target is missed, then the line says MISS with both p99s and the CPU-based share', () => {
     const result = verdict({ label: 'hop', scenario: 'gateway', reference: 'raw', atLeast: 0.3 }, [
       raw,
       gateway,
     ]);
     expect(result).toEqual({
       met: false,
-      line: 'MISS hop: 20.0 % (target ≥ 30.0 %); p99 10.00 ms vs 2.50 ms',
+      line: 'MISS hop: 20.0 % (target ≥ 30.0 %); p99 10.00 ms vs 2.50 ms; by CPU per request 20.0 %',
     });
   });
 

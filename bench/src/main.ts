@@ -1,0 +1,359 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type Generator, runLoad } from './load.ts';
+import { readProcessUsage } from './proc-stat.ts';
+import { freePort, type Server, startPinned, stop, waitUntilReady } from './processes.ts';
+import {
+  errorVerdict,
+  formatCpuBreakdown,
+  formatTable,
+  type Sample,
+  type Summary,
+  summarize,
+  type Target,
+  verdict,
+} from './report.ts';
+import { seed } from './seed.ts';
+import { type Stack, startStack, type Variant } from './stack.ts';
+import { writeBenchmarksDoc } from './write-doc.ts';
+
+const integer = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+};
+const ROUNDS = integer('BENCH_ROUNDS', 3);
+const SECONDS = integer('BENCH_SECONDS', 5);
+const WARMUP_SECONDS = integer('BENCH_WARMUP_SECONDS', 1);
+const CONNECTIONS = integer('BENCH_CONNECTIONS', 50);
+const LOAD_CORE = 1;
+// A CLI's output is its product: plain writes, no console (the lint keeps console for debugging).
+const print = (line: string) => process.stdout.write(`${line}\n`);
+const warn = (line: string) => process.stderr.write(`${line}\n`);
+const serversDir = fileURLToPath(new URL('./servers/', import.meta.url));
+
+const RAW = 'node:http hello world';
+const FASTIFY = 'Fastify hello world';
+const DIRECT = 'orders GET /v1/products/:id, direct (cached)';
+const DIRECT_WARN = 'orders GET /v1/products/:id, direct, LOG_LEVEL=warn';
+const PUBLIC = 'gateway → identity GET /.well-known/jwks.json (public)';
+const AUTHENTICATED = 'gateway → identity GET /v1/users/me (ES256 + rate limit, Postgres)';
+const CACHED = 'gateway → orders GET /v1/products/:id (ES256 + rate limit, cached)';
+const CACHED_WARN = `${CACHED}, LOG_LEVEL=warn`;
+const CACHED_SDK_OFF = `${CACHED}, OTEL_SDK_DISABLED=true`;
+const CACHED_OTLP = `${CACHED}, spans to loopback OTLP`;
+const CACHED_NO_TOKEN_CACHE = `${CACHED}, gateway TOKEN_CACHE_MAX_ENTRIES=0`;
+
+function pinSelf() {
+  // -a: every thread of this process, so autocannon and libuv's pool stay off the server core.
+  execFileSync('taskset', ['-a', '-cp', String(LOAD_CORE), String(process.pid)], {
+    stdio: 'ignore',
+  });
+}
+
+function hasWrk(): boolean {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    // wrk --version prints its banner and exits 1; only a missing binary is ENOENT.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+}
+
+interface ServerProcess {
+  readonly role: string;
+  readonly pid: number;
+}
+
+interface Scenario {
+  readonly name: string;
+  readonly url: string;
+  readonly authenticated: boolean;
+  /** The processes whose CPU and memory the requests of this scenario cost, by role. */
+  readonly servers: () => Promise<ServerProcess[]>;
+}
+
+async function measure(
+  generator: Generator,
+  scenario: Scenario,
+  token: string,
+  seconds: number,
+): Promise<Sample> {
+  const headers: Record<string, string> = scenario.authenticated
+    ? { authorization: `Bearer ${token}` }
+    : {};
+  await runLoad(generator, {
+    url: scenario.url,
+    headers,
+    connections: CONNECTIONS,
+    durationSeconds: WARMUP_SECONDS,
+  });
+  const processes = await scenario.servers();
+  const before = processes.map((p) => readProcessUsage(p.pid));
+  const load = await runLoad(generator, {
+    url: scenario.url,
+    headers,
+    connections: CONNECTIONS,
+    durationSeconds: seconds,
+  });
+  const after = processes.map((p) => readProcessUsage(p.pid));
+  const cpuMicrosByRole: Record<string, number> = {};
+  processes.forEach((p, i) => {
+    const spent = (after[i]?.cpuMicros ?? 0) - (before[i]?.cpuMicros ?? 0);
+    cpuMicrosByRole[p.role] = (cpuMicrosByRole[p.role] ?? 0) + spent;
+  });
+  return {
+    ...load,
+    cpuMicros: Object.values(cpuMicrosByRole).reduce((sum, spent) => sum + spent, 0),
+    rssBytes: after.reduce((sum, usage) => sum + usage.rssBytes, 0),
+    cpuMicrosByRole,
+  };
+}
+
+/**
+ * Which load generator can push raw node:http harder from one core is the one that is not the
+ * limit: both are tried on the baseline before the rounds start.
+ */
+async function chooseGenerator(raw: Scenario): Promise<{ generator: Generator; note: string }> {
+  const forced = process.env.BENCH_GENERATOR;
+  if (forced === 'wrk' || forced === 'autocannon') {
+    return { generator: forced, note: `${forced} (forced by BENCH_GENERATOR)` };
+  }
+  if (!hasWrk()) {
+    warn(
+      'wrk not found: using autocannon, which may itself be the limit on raw node:http. Install wrk with `sudo apt-get install -y wrk` (Debian/Ubuntu).',
+    );
+    return { generator: 'autocannon', note: 'autocannon (wrk not installed)' };
+  }
+  const rate = async (generator: Generator) => {
+    const sample = await measure(generator, raw, '', SECONDS);
+    return sample.requests / sample.durationSeconds;
+  };
+  const autocannonRate = await rate('autocannon');
+  const wrkRate = await rate('wrk');
+  // wrk is preferred (µs latency resolution, no JS on the load core) unless autocannon pushes
+  // clearly harder, in which case wrk would be the limit.
+  const generator: Generator = autocannonRate > wrkRate * 1.1 ? 'autocannon' : 'wrk';
+  const note = `${generator}: on raw node:http, wrk drove ${Math.round(wrkRate)} req/s and autocannon ${Math.round(autocannonRate)} req/s from the same single core`;
+  print(note);
+  return { generator, note };
+}
+
+function machine() {
+  const nodeVersion = process.version;
+  const cpuModel = cpus()[0]?.model ?? 'unknown';
+  const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
+  const kernel = execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim();
+  return { nodeVersion, cpuModel, nproc, kernel };
+}
+
+const VARIANTS: readonly Variant[] = [
+  { key: 'info', env: { LOG_LEVEL: 'info' } },
+  { key: 'warn', env: { LOG_LEVEL: 'warn' } },
+  { key: 'sdk-off', env: { LOG_LEVEL: 'info', OTEL_SDK_DISABLED: 'true' } },
+  // The OTLP endpoint is filled in once the sink listens.
+  { key: 'otlp', env: { LOG_LEVEL: 'info' } },
+  // A lever, measured: the gateway verifying ES256 on every request instead of once per token.
+  { key: 'no-token-cache', env: { LOG_LEVEL: 'info', TOKEN_CACHE_MAX_ENTRIES: '0' } },
+];
+
+async function main() {
+  pinSelf();
+  const started = Date.now();
+  const loadBefore = loadavg()[0]?.toFixed(2) ?? '?';
+  const helloServers: Server[] = [];
+  let stack: Stack | undefined;
+  let sink: Server | undefined;
+  try {
+    const rawPort = await freePort();
+    const fastifyPort = await freePort();
+    const raw = startPinned('raw', 0, process.execPath, [`${serversDir}raw-http-hello.ts`], {
+      PORT: String(rawPort),
+    });
+    const fastify = startPinned('fastify', 0, process.execPath, [`${serversDir}fastify-hello.ts`], {
+      PORT: String(fastifyPort),
+    });
+    helloServers.push(raw, fastify);
+    await waitUntilReady(raw, `http://127.0.0.1:${rawPort}/`);
+    await waitUntilReady(fastify, `http://127.0.0.1:${fastifyPort}/`);
+
+    // The collector stand-in runs beside the load generator: in production it is another host.
+    const sinkPort = await freePort();
+    sink = startPinned('otlp-sink', LOAD_CORE, process.execPath, [`${serversDir}otlp-sink.ts`], {
+      PORT: String(sinkPort),
+    });
+    const variants = VARIANTS.map((variant) =>
+      variant.key === 'otlp'
+        ? {
+            ...variant,
+            env: { ...variant.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}` },
+          }
+        : variant,
+    );
+    stack = await startStack(variants);
+    const pair = (key: string) => {
+      const found = stack?.pairs.get(key);
+      if (found === undefined) throw new Error(`no ${key} pair`);
+      return found;
+    };
+    const info = pair('info');
+    const seeded = await seed(stack.identityUrl, info.ordersUrl);
+    const product = `/v1/products/${seeded.productId}`;
+    const { redis, identity } = stack;
+    // Postgres backends of the bench's databases count wherever a service runs: a cached read
+    // that still reaches Postgres shows up in their column.
+    const withPostgres = async (processes: ServerProcess[]) => [
+      ...processes,
+      ...((await stack?.postgresBackends()) ?? []).map((pid) => ({ role: 'postgres', pid })),
+    ];
+
+    const rawScenario: Scenario = {
+      name: RAW,
+      url: `http://127.0.0.1:${rawPort}/`,
+      authenticated: false,
+      servers: async () => [{ role: 'hello', pid: raw.pid }],
+    };
+    const cachedThrough = (key: string, name: string): Scenario => ({
+      name,
+      url: `${pair(key).gatewayUrl}${product}`,
+      authenticated: true,
+      servers: () =>
+        withPostgres([
+          { role: 'gateway', pid: pair(key).gateway.pid },
+          { role: 'orders', pid: pair(key).orders.pid },
+          { role: 'redis', pid: redis.pid },
+        ]),
+    });
+    const direct = (key: string, name: string): Scenario => ({
+      name,
+      url: `${pair(key).ordersUrl}${product}`,
+      authenticated: true,
+      servers: () =>
+        withPostgres([
+          { role: 'orders', pid: pair(key).orders.pid },
+          { role: 'redis', pid: redis.pid },
+        ]),
+    });
+    const scenarios: Scenario[] = [
+      rawScenario,
+      {
+        name: FASTIFY,
+        url: `http://127.0.0.1:${fastifyPort}/`,
+        authenticated: false,
+        servers: async () => [{ role: 'hello', pid: fastify.pid }],
+      },
+      direct('info', DIRECT),
+      direct('warn', DIRECT_WARN),
+      {
+        name: PUBLIC,
+        url: `${info.gatewayUrl}/.well-known/jwks.json`,
+        authenticated: false,
+        servers: () =>
+          withPostgres([
+            { role: 'gateway', pid: info.gateway.pid },
+            { role: 'identity', pid: identity.pid },
+            { role: 'redis', pid: redis.pid },
+          ]),
+      },
+      {
+        name: AUTHENTICATED,
+        url: `${info.gatewayUrl}/v1/users/me`,
+        authenticated: true,
+        servers: () =>
+          withPostgres([
+            { role: 'gateway', pid: info.gateway.pid },
+            { role: 'identity', pid: identity.pid },
+            { role: 'redis', pid: redis.pid },
+          ]),
+      },
+      cachedThrough('info', CACHED),
+      cachedThrough('warn', CACHED_WARN),
+      cachedThrough('sdk-off', CACHED_SDK_OFF),
+      cachedThrough('otlp', CACHED_OTLP),
+      cachedThrough('no-token-cache', CACHED_NO_TOKEN_CACHE),
+    ];
+
+    const { generator, note } = await chooseGenerator(rawScenario);
+    const samples = new Map<string, Sample[]>(scenarios.map((s) => [s.name, []]));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const token = await seeded.accessToken();
+      // Each round starts one scenario later, so no scenario always runs first or last.
+      const order = scenarios.map((_, i) => scenarios[(i + round) % scenarios.length] as Scenario);
+      for (const scenario of order) {
+        const sample = await measure(generator, scenario, token, SECONDS);
+        samples.get(scenario.name)?.push(sample);
+        print(
+          `round ${round + 1}/${ROUNDS} ${scenario.name}: ${Math.round(sample.requests / sample.durationSeconds)} req/s, p99 ${sample.p99Ms.toFixed(2)} ms, ${sample.errors} errors, ${sample.non2xx} non-2xx`,
+        );
+      }
+    }
+
+    const summaries: Summary[] = scenarios.map((s) => summarize(s.name, samples.get(s.name) ?? []));
+    const table = formatTable(summaries, RAW);
+    const cpuBreakdown = formatCpuBreakdown(summaries);
+    const targets: Target[] = [
+      {
+        label: 'gateway hop vs direct service (issue 7, ≥ 30 %)',
+        scenario: CACHED,
+        reference: DIRECT,
+        atLeast: 0.3,
+      },
+      {
+        label: 'authenticated cached read through the gateway vs raw node:http (issue 7, ≥ 15 %)',
+        scenario: CACHED,
+        reference: RAW,
+        atLeast: 0.15,
+      },
+      {
+        label: 'telemetry with OTLP unset vs OTEL_SDK_DISABLED (issue 8, ≤ 3 % lost)',
+        scenario: CACHED,
+        reference: CACHED_SDK_OFF,
+        lossAtMost: 0.03,
+      },
+      {
+        label:
+          'spans exported to a loopback OTLP collector vs OTEL_SDK_DISABLED (issue 8, ≤ 20 % lost)',
+        scenario: CACHED_OTLP,
+        reference: CACHED_SDK_OFF,
+        lossAtMost: 0.2,
+      },
+    ];
+    const verdicts = [
+      ...targets.map((target) => verdict(target, summaries)),
+      errorVerdict(summaries, CONNECTIONS),
+    ];
+    const startup = [...stack.pairs.values()].map(
+      (p) => `${p.variant.key}: orders ${p.readyMs.orders} ms, gateway ${p.readyMs.gateway} ms`,
+    );
+
+    print(`\n${table}\n\nCPU µs per request by process:\n${cpuBreakdown}\n`);
+    for (const v of verdicts) print(v.line);
+    print(`start-up to /health/ready: ${startup.join('; ')}`);
+
+    const docPath = writeBenchmarksDoc({
+      machine: machine(),
+      generator: note,
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+      connections: CONNECTIONS,
+      table,
+      cpuBreakdown,
+      loadAverage: `${loadBefore} before, ${loadavg()[0]?.toFixed(2) ?? '?'} after`,
+      verdicts: verdicts.map((v) => v.line),
+      startup,
+      elapsedSeconds: Math.round((Date.now() - started) / 1000),
+    });
+    print(`wrote ${docPath}`);
+    // Missed targets are reported, not failed: timings vary by machine. Errors are failures.
+    process.exitCode = summaries.some((s) => s.errors + s.non2xx > 0) ? 1 : 0;
+  } finally {
+    await stack?.close();
+    if (sink !== undefined) await stop(sink);
+    await Promise.all(helloServers.map((server) => stop(server)));
+  }
+}
+
+await main();

@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+/** A server process the bench started, pinned to a core, with the end of its stderr kept. */
+export interface Server {
+  readonly name: string;
+  readonly pid: number;
+  readonly child: ChildProcess;
+  /** The last lines the process wrote to stderr, to explain a crash. */
+  stderrTail(): string;
+}
+
+const running = new Set<ChildProcess>();
+
+// Whatever ends the bench (an error, Ctrl-C), no server outlives it.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => process.exit(130));
+}
+
+/**
+ * Starts `command args` under `taskset -c <core>`; taskset execs in place, so the child's pid is
+ * the server's own and `/proc/<pid>/stat` counts exactly its CPU. stdout goes to /dev/null: the
+ * services' log lines are still formatted and written (that is the cost being measured) but the
+ * bench, on the load generator's core, never reads them.
+ */
+export function startPinned(
+  name: string,
+  core: number,
+  command: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  cwd?: string,
+): Server {
+  const child = spawn('taskset', ['-c', String(core), command, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    ...(cwd === undefined ? {} : { cwd }),
+  });
+  if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  let tail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
+  });
+  return { name, pid: child.pid, child, stderrTail: () => tail };
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within `graceMs`. */
+export async function stop(server: Server, graceMs = 5000): Promise<void> {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A loopback port nothing listens on right now; the servers fail loudly if one is taken since. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no TCP port assigned');
+  return address.port;
+}
+
+/** Polls `url` until it answers 2xx, the process dies, or `timeoutMs` passes. */
+export async function waitUntilReady(server: Server, url: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) {
+      throw new Error(`${server.name} exited while starting:\n${server.stderrTail()}`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(
+    `${server.name}: ${url} not ready after ${timeoutMs} ms:\n${server.stderrTail()}`,
+  );
+}
