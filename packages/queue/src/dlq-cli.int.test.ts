@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@groundwork/testing';
 import { describeWithServices } from '@groundwork/testing/vitest';
 import { Queue } from 'bullmq';
-import { beforeEach, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { useQueueRedis } from '../test/support/queue-redis.ts';
 import { type DeadLetter, deadLetterQueueName, writeDeadLetter } from './dead-letters.ts';
-import { runDlqCli } from './dlq-cli.ts';
+import { runDlqCli, runDlqCommand } from './dlq-cli.ts';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -154,6 +155,22 @@ describeWithServices('jobs:dlq', ['redis'], () => {
     expect(stderr).toContain('Usage: npm run jobs:dlq -- <command>');
   });
 
+  test('when runDlqCommand runs, then it lists the dead letters under the given Redis URL and prefix', async () => {
+    await seed(letter('mail', 'evt-10', 'Error: via runDlqCommand'));
+    let stdout = '';
+
+    const code = await runDlqCommand(['list', '--json'], {
+      redisUrl: redis.url,
+      prefix: redis.prefix,
+      stdout: { write: (text: string) => (stdout += text) },
+    });
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject([
+      { id: 'evt-10', reason: 'Error: via runDlqCommand' },
+    ]);
+  });
+
   test('when run as `npm run jobs:dlq`, then it reads REDIS_URL and QUEUE_PREFIX and lists the dead letters', async () => {
     await seed(letter('mail', 'evt-9', 'Error: via npm'));
 
@@ -169,4 +186,20 @@ describeWithServices('jobs:dlq', ['redis'], () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject([{ id: 'evt-9', reason: 'Error: via npm' }]);
   }, 20_000);
+});
+
+describe('runDlqCommand', () => {
+  test('when Redis does not answer, then it exits 1 and says why on stderr', async () => {
+    let stderr = '';
+
+    const code = await runDlqCommand(['list'], {
+      redisUrl: `redis://127.0.0.1:${await freePort()}`,
+      prefix: 'bull',
+      stdout: { write: () => expect.unreachable('nothing is listed without Redis') },
+      stderr: { write: (text: string) => (stderr += text) },
+    });
+
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^jobs:dlq failed: /);
+  });
 });

@@ -75,6 +75,43 @@ export async function runDlqCli(args: readonly string[], context: DlqCliContext)
   }
 }
 
+export interface DlqCommandOptions {
+  readonly redisUrl: string;
+  /** The queue prefix of the workers whose dead letters these are. */
+  readonly prefix: string;
+  readonly stdout?: DlqCliContext['stdout'];
+  readonly stderr?: DlqCliContext['stderr'];
+}
+
+/**
+ * `jobs:dlq` as a process runs it: opens a fail-fast connection to `redisUrl`, runs
+ * {@link runDlqCli}, reports an outage on stderr (exit code 1) and always disconnects. A service
+ * exposes the tool with its own configuration through this one call.
+ *
+ * @example
+ * process.exitCode = await runDlqCommand(process.argv.slice(2), {
+ *   redisUrl: config.REDIS_URL,
+ *   prefix: config.QUEUE_PREFIX,
+ * });
+ */
+export async function runDlqCommand(
+  args: readonly string[],
+  options: DlqCommandOptions,
+): Promise<number> {
+  const { redisUrl, prefix, stdout = process.stdout, stderr = process.stderr } = options;
+  const connection = createQueueConnection(redisUrl, { failFast: true });
+  // Connection errors surface through the failing command below; the event would only add noise.
+  connection.on('error', () => {});
+  try {
+    return await runDlqCli(args, { connection, prefix, stdout, stderr });
+  } catch (error) {
+    stderr.write(`jobs:dlq failed: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    connection.disconnect();
+  }
+}
+
 type Parsed =
   | { command: 'help' }
   | { command: 'list'; id: ''; queue?: string; limit: number; json: boolean }
@@ -126,20 +163,8 @@ if (import.meta.main) {
       QUEUE_PREFIX: Type.String({ minLength: 1, default: DEFAULT_PREFIX }),
     }),
   );
-  const connection = createQueueConnection(config.REDIS_URL, { failFast: true });
-  // Connection errors surface through the failing command below; the event would only add noise.
-  connection.on('error', () => {});
-  try {
-    process.exitCode = await runDlqCli(process.argv.slice(2), {
-      connection,
-      prefix: config.QUEUE_PREFIX,
-      stdout: process.stdout,
-      stderr: process.stderr,
-    });
-  } catch (error) {
-    process.stderr.write(`jobs:dlq failed: ${(error as Error).message}\n`);
-    process.exitCode = 1;
-  } finally {
-    connection.disconnect();
-  }
+  process.exitCode = await runDlqCommand(process.argv.slice(2), {
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+  });
 }
