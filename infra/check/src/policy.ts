@@ -1,0 +1,186 @@
+import type { Finding } from './finding.ts';
+
+/**
+ * Our rules for workloads, on top of the Kubernetes schemas (which accept a pod with no probes,
+ * no limits and root). Pure: takes rendered objects, returns findings, so tests can feed it a bad
+ * Deployment and watch it fail.
+ */
+
+type Json = Record<string, unknown>;
+
+const asObject = (value: unknown): Json =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+export interface KubernetesObject extends Json {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+}
+
+// Worst case the service-kit shutdown adds after the drain: the onClose hooks' own timeout.
+const CLOSERS_SECONDS = 5;
+
+/** The pod spec of a workload, wherever its kind keeps it; undefined for non-workloads. */
+export function podSpecOf(object: KubernetesObject): Json | undefined {
+  const spec = asObject(object.spec);
+  switch (object.kind) {
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'Job':
+      return asObject(asObject(spec.template).spec);
+    case 'CronJob':
+      return asObject(asObject(asObject(asObject(spec.jobTemplate).spec).template).spec);
+    default:
+      return undefined;
+  }
+}
+
+/** Seconds a preStop hook waits: `exec: [sleep, N]` or the native `sleep: { seconds: N }`. */
+export function preStopSeconds(container: Json): number | undefined {
+  const preStop = asObject(asObject(container.lifecycle).preStop);
+  const native = asObject(preStop.sleep).seconds;
+  if (typeof native === 'number') return native;
+  const command = asArray(asObject(preStop.exec).command).map(String);
+  const index = command.findIndex((part) => part === 'sleep' || part.endsWith('/sleep'));
+  if (index === -1) return command.length > 0 ? 0 : undefined;
+  const seconds = Number(command[index + 1]);
+  return Number.isFinite(seconds) ? seconds : 0;
+}
+
+function envValue(
+  container: Json,
+  name: string,
+  configMaps: Map<string, Json>,
+): string | undefined {
+  for (const entry of asArray(container.env).map(asObject)) {
+    if (entry.name === name && typeof entry.value === 'string') return entry.value;
+  }
+  for (const source of asArray(container.envFrom).map(asObject)) {
+    const ref = asObject(source.configMapRef).name;
+    const value = typeof ref === 'string' ? configMaps.get(ref)?.[name] : undefined;
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+function checkContainer(where: string, pod: Json, container: Json, out: Finding[]): void {
+  const name = `${where} container ${String(container.name)}`;
+  const resources = asObject(container.resources);
+  const requests = asObject(resources.requests);
+  const limits = asObject(resources.limits);
+  if (requests.cpu === undefined || requests.memory === undefined) {
+    out.push({ where: name, message: 'resources.requests needs cpu and memory' });
+  }
+  if (limits.memory === undefined) {
+    out.push({ where: name, message: 'resources.limits needs memory' });
+  }
+
+  const podSecurity = asObject(pod.securityContext);
+  const security = asObject(container.securityContext);
+  if (security.runAsNonRoot !== true && podSecurity.runAsNonRoot !== true) {
+    out.push({ where: name, message: 'must set runAsNonRoot: true (pod or container)' });
+  }
+  if (security.runAsUser === 0 || podSecurity.runAsUser === 0) {
+    out.push({ where: name, message: 'runs as uid 0' });
+  }
+  if (security.allowPrivilegeEscalation !== false) {
+    out.push({ where: name, message: 'must set allowPrivilegeEscalation: false' });
+  }
+  if (security.readOnlyRootFilesystem !== true) {
+    out.push({ where: name, message: 'must set readOnlyRootFilesystem: true' });
+  }
+  if (!asArray(asObject(security.capabilities).drop).includes('ALL')) {
+    out.push({ where: name, message: 'must drop ALL capabilities' });
+  }
+  const seccomp =
+    asObject(security.seccompProfile).type ?? asObject(podSecurity.seccompProfile).type;
+  if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') {
+    out.push({ where: name, message: 'needs seccompProfile RuntimeDefault (pod or container)' });
+  }
+}
+
+/** Long-running API pods: probes, a preStop delay and a grace period longer than the drain. */
+function checkDeployment(
+  where: string,
+  pod: Json,
+  container: Json,
+  configMaps: Map<string, Json>,
+  out: Finding[],
+): void {
+  const name = `${where} container ${String(container.name)}`;
+  for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+    if (container[probe] === undefined) out.push({ where: name, message: `needs a ${probe}` });
+  }
+  const live = asObject(asObject(container.livenessProbe).httpGet).path;
+  const ready = asObject(asObject(container.readinessProbe).httpGet).path;
+  if (live !== undefined && live === ready) {
+    out.push({
+      where: name,
+      message: 'liveness and readiness probe the same path: a dependency outage would restart pods',
+    });
+  }
+
+  const preStop = preStopSeconds(container);
+  if (preStop === undefined) {
+    out.push({ where: name, message: 'needs a preStop hook (sleep) so endpoints drain first' });
+    return;
+  }
+  const seconds = (variable: string) =>
+    Number(envValue(container, variable, configMaps) ?? 0) / 1000 || 0;
+  const budget =
+    preStop +
+    seconds('SHUTDOWN_READINESS_DELAY_MS') +
+    Math.max(seconds('SHUTDOWN_DRAIN_TIMEOUT_MS') || 10, seconds('JOB_SHUTDOWN_TIMEOUT_MS')) +
+    CLOSERS_SECONDS;
+  const grace =
+    typeof pod.terminationGracePeriodSeconds === 'number' ? pod.terminationGracePeriodSeconds : 30;
+  if (grace <= budget) {
+    out.push({
+      where: name,
+      message: `terminationGracePeriodSeconds ${grace} must exceed preStop + readiness delay + drain + closers = ${budget} s`,
+    });
+  }
+}
+
+/**
+ * Checks every workload in one rendered overlay.
+ *
+ * @example
+ * ```ts
+ * const findings = checkPolicy(objects); // [] when every workload follows the rules
+ * ```
+ */
+export function checkPolicy(objects: readonly KubernetesObject[]): Finding[] {
+  const configMaps = new Map<string, Json>();
+  for (const object of objects) {
+    if (object.kind === 'ConfigMap' && object.metadata?.name) {
+      configMaps.set(object.metadata.name, asObject(object.data));
+    }
+  }
+
+  const out: Finding[] = [];
+  for (const object of objects) {
+    const pod = podSpecOf(object);
+    if (pod === undefined) continue;
+    const where = `${object.kind}/${object.metadata?.name ?? '?'}`;
+    if (pod.automountServiceAccountToken !== false) {
+      out.push({ where, message: 'must set automountServiceAccountToken: false' });
+    }
+    if (object.kind === 'Deployment' && asArray(pod.topologySpreadConstraints).length === 0) {
+      out.push({ where, message: 'needs topologySpreadConstraints' });
+    }
+    const containers = [...asArray(pod.initContainers), ...asArray(pod.containers)].map(asObject);
+    if (containers.length === 0) out.push({ where, message: 'has no containers' });
+    for (const container of containers) {
+      checkContainer(where, pod, container, out);
+    }
+    if (object.kind === 'Deployment') {
+      for (const container of asArray(pod.containers).map(asObject)) {
+        checkDeployment(where, pod, container, configMaps, out);
+      }
+    }
+  }
+  return out;
+}
