@@ -1,0 +1,10 @@
+export { CreateAppError, type CreateAppErrorCode } from './create-app-error.ts';
+export { type GeneratedProject, generateProject } from './generate-project.ts';
+export { packageNameProblem } from './package-name.ts';
+export { type CliArgs, parseCliArgs } from './parse-args.ts';
+export { type ProjectNaming, projectNaming } from './project-naming.ts';
+export { renameText } from './rename-text.ts';
+export { type CreateIo, runCreate } from './run-create.ts';
+export { OPTIONAL_SERVICES, type OptionalService } from './services.ts';
+export { MANIFEST_PATH, type TemplateManifest } from './template-manifest.ts';
+export { type CreateOptions, validateOptions } from './validate-options.ts';

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { isRemovedPath, pruneServiceReferences } from './remove-services.ts';
+
+describe('isRemovedPath', () => {
+  it('when a service is removed, then its app and k8s folders go and look-alike paths stay', () => {
+    const removed = ['orders'] as const;
+    expect(isRemovedPath('apps/orders/src/main.ts', removed)).toBe(true);
+    expect(isRemovedPath('infra/k8s/base/orders/deployment.yaml', removed)).toBe(true);
+    expect(isRemovedPath('apps/orders-client/package.json', removed)).toBe(false);
+    expect(isRemovedPath('apps/gateway/src/orders.ts', removed)).toBe(false);
+    expect(isRemovedPath('apps/identity/package.json', removed)).toBe(false);
+  });
+});
+
+describe('pruneServiceReferences', () => {
+  it('when a package.json depends on or runs in a removed service, then those entries go', () => {
+    const text = `${JSON.stringify(
+      {
+        name: '@groundwork/e2e',
+        scripts: {
+          seed: 'npm run db:seed -w @groundwork/orders',
+          dlq: 'npm run jobs:dlq --workspace=@groundwork/worker --',
+          other: 'npm run x -w @groundwork/orders-client',
+        },
+        dependencies: { '@groundwork/orders': '*', '@groundwork/orders-client': '*' },
+        devDependencies: { '@groundwork/worker': '*', vitest: '^5' },
+      },
+      null,
+      2,
+    )}\n`;
+    const pruned = JSON.parse(
+      pruneServiceReferences('e2e/package.json', text, ['orders', 'worker']),
+    );
+    expect(pruned.scripts).toEqual({ other: 'npm run x -w @groundwork/orders-client' });
+    expect(pruned.dependencies).toEqual({ '@groundwork/orders-client': '*' });
+    expect(pruned.devDependencies).toEqual({ vitest: '^5' });
+  });
+
+  it('when a package.json names no removed service, then its bytes are unchanged', () => {
+    const text = '{ "name": "x",   "dependencies": { "@groundwork/errors": "*" } }';
+    expect(pruneServiceReferences('package.json', text, ['orders'])).toBe(text);
+  });
+
+  it('when a kustomization lists a removed service, then its resource and image lines go', () => {
+    const text = [
+      'resources:',
+      '  - gateway',
+      '  - orders',
+      '  - orders-canary',
+      'images:',
+      '  - { name: groundwork/orders, newTag: latest }',
+      '  - { name: groundwork/orders-canary, newTag: 0.2.0 }',
+      '',
+    ].join('\n');
+    expect(pruneServiceReferences('infra/k8s/base/kustomization.yaml', text, ['orders'])).toBe(
+      [
+        'resources:',
+        '  - gateway',
+        '  - orders-canary',
+        'images:',
+        '  - { name: groundwork/orders-canary, newTag: 0.2.0 }',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('when nothing is removed, then no file changes', () => {
+    expect(pruneServiceReferences('package.json', 'not json at all', [])).toBe('not json at all');
+  });
+});

@@ -1,0 +1,87 @@
+import type { OptionalService } from './services.ts';
+
+/**
+ * What dropping a service removes, found mechanically in the template (before the rename, so
+ * packages are still `@groundwork/<service>`):
+ *
+ * - its folders: `apps/<service>/` and `infra/k8s/base/<service>/`;
+ * - in every package.json: dependencies on `@groundwork/<service>` and scripts that run in its
+ *   workspace (`-w @groundwork/<service>`);
+ * - in every kustomization.yaml: the `- <service>` resource line and its image entries.
+ *
+ * Not removed (they need a hand edit per project, and are listed in the package README): the
+ * gateway's route table and upstream config, docker-compose services, overlay secrets and the
+ * canary overlay, CI steps, docs and TODO items that name the service.
+ */
+export function isRemovedPath(path: string, removed: readonly OptionalService[]): boolean {
+  return removed.some(
+    (service) =>
+      path.startsWith(`apps/${service}/`) || path.startsWith(`infra/k8s/base/${service}/`),
+  );
+}
+
+/** The file's text without references to the removed services; the same string when none. */
+export function pruneServiceReferences(
+  path: string,
+  text: string,
+  removed: readonly OptionalService[],
+): string {
+  if (removed.length === 0) return text;
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  if (base === 'package.json') return prunePackageJson(text, removed);
+  if (base === 'kustomization.yaml') return pruneKustomization(text, removed);
+  return text;
+}
+
+const DEPENDENCY_FIELDS = [
+  'dependencies',
+  'devDependencies',
+  'peerDependencies',
+  'optionalDependencies',
+] as const;
+
+function prunePackageJson(text: string, removed: readonly OptionalService[]): string {
+  const manifest = JSON.parse(text) as Record<string, unknown>;
+  const packages = new Set(removed.map((service) => `@groundwork/${service}`));
+  let changed = false;
+  for (const field of DEPENDENCY_FIELDS) {
+    const dependencies = asRecord(manifest[field]);
+    for (const name of Object.keys(dependencies ?? {})) {
+      if (packages.has(name)) {
+        delete dependencies?.[name];
+        changed = true;
+      }
+    }
+  }
+  const scripts = asRecord(manifest.scripts);
+  for (const [name, command] of Object.entries(scripts ?? {})) {
+    if (typeof command === 'string' && runsInRemovedWorkspace(command, removed)) {
+      delete scripts?.[name];
+      changed = true;
+    }
+  }
+  // Untouched manifests keep their exact bytes, so only real edits show up in a diff.
+  return changed ? `${JSON.stringify(manifest, null, 2)}\n` : text;
+}
+
+function runsInRemovedWorkspace(command: string, removed: readonly OptionalService[]): boolean {
+  return removed.some((service) =>
+    new RegExp(`(?:-w|--workspace)[= ]@groundwork/${service}(?![\\w-])`).test(command),
+  );
+}
+
+function pruneKustomization(text: string, removed: readonly OptionalService[]): string {
+  const names = removed.join('|');
+  const resourceLine = new RegExp(`^\\s*-\\s+(?:${names})/?\\s*$`);
+  const imageLine = new RegExp(`^\\s*-\\s*\\{\\s*name:\\s*groundwork/(?:${names})\\s*,`);
+  return text
+    .split('\n')
+    .filter((line) => !resourceLine.test(line) && !imageLine.test(line))
+    .join('\n');
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}

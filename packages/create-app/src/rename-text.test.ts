@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { projectNaming } from './project-naming.ts';
+import { renameText } from './rename-text.ts';
+
+const naming = projectNaming('my-api', 'acme');
+
+describe('renameText', () => {
+  it.each([
+    ["import { x } from '@groundwork/errors';", "import { x } from '@acme/errors';"],
+    ['--conditions=@groundwork/source', '--conditions=@acme/source'],
+    ['"name": "groundwork",', '"name": "my-api",'],
+    ['5432/groundwork_orders', '5432/my_api_orders'],
+    ['GROUNDWORK_SCHEMA_ENGINE', 'MY_API_SCHEMA_ENGINE'],
+    ['groundworkTestServices', 'myApiTestServices'],
+    ['class GroundworkError', 'class MyApiError'],
+    ['# Groundwork', '# my-api'],
+    ['image: groundwork/orders', 'image: my-api/orders'],
+    ['identity.groundwork.test', 'identity.my-api.test'],
+  ])('when the text is %j, then it becomes %j', (before, after) => {
+    expect(renameText(before, naming)).toBe(after);
+  });
+
+  it('when the text names the CLI or its manifest folder, then those names are kept', () => {
+    const text =
+      'npm create groundwork@latest; npx create-groundwork upgrade; .groundwork/template.json';
+    expect(renameText(text, naming)).toBe(text);
+  });
+
+  it('when kept and renamed names share a line, then only the project names change', () => {
+    expect(
+      renameText('Groundwork: `npm create groundwork@latest` makes groundwork_orders', naming),
+    ).toBe('my-api: `npm create groundwork@latest` makes my_api_orders');
+  });
+
+  it('when the name has dots, then every spelling splits on them', () => {
+    const dotted = projectNaming('shop.api', 'shop');
+    expect(renameText('groundwork_x GROUNDWORK_X groundworkX', dotted)).toBe(
+      'shop_api_x SHOP_API_X shopApiX',
+    );
+  });
+});

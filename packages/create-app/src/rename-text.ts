@@ -1,0 +1,50 @@
+import type { ProjectNaming } from './project-naming.ts';
+
+/**
+ * Text that names the template itself, not the project: the CLI package, the `npm create` command
+ * and the `.groundwork/` folder that `upgrade` reads. They survive the rename.
+ */
+const KEPT = /(create-groundwork|create groundwork|\.groundwork\/)/;
+
+/**
+ * Renames the template's scope and project name in one file's text. Every occurrence is renamed,
+ * in every file, with one rule per spelling, so names that must agree across files (a database
+ * `groundwork_orders` in a default URL, in compose and in k8s; an env var `GROUNDWORK_X`; the
+ * `@groundwork/source` export condition) stay in agreement after the rename:
+ *
+ * - `@groundwork/` becomes `@<scope>/`;
+ * - `GROUNDWORK` becomes `naming.screaming` (`MY_API`);
+ * - `groundwork` next to `_` becomes `naming.snake` (`my_api_orders`);
+ * - `groundwork` followed by a capital becomes `naming.camel` (`myApiTestServices`);
+ * - `Groundwork` followed by a letter or digit becomes `naming.pascal`;
+ * - any other spelling becomes the name as given (`my-api`), prose included.
+ *
+ * @example
+ * renameText("import '@groundwork/errors'; // groundwork_orders", projectNaming('my-api', 'acme'));
+ * // "import '@acme/errors'; // my_api_orders"
+ */
+export function renameText(text: string, naming: ProjectNaming): string {
+  // split() with a capture group alternates: renamable text at even indexes, kept text at odd.
+  return text
+    .split(KEPT)
+    .map((part, index) => (index % 2 === 1 ? part : renamePart(part, naming)))
+    .join('');
+}
+
+function renamePart(text: string, naming: ProjectNaming): string {
+  return text
+    .replaceAll('@groundwork/', `@${naming.scope}/`)
+    .replace(/groundwork/gi, (match, offset: number, whole: string) =>
+      spellingFor(match, whole.charAt(offset - 1), whole.charAt(offset + match.length), naming),
+    );
+}
+
+function spellingFor(match: string, before: string, after: string, naming: ProjectNaming): string {
+  if (match === 'GROUNDWORK') return naming.screaming;
+  if (match === 'Groundwork' && /[A-Za-z0-9]/.test(after)) return naming.pascal;
+  if (match === 'groundwork') {
+    if (before === '_' || after === '_') return naming.snake;
+    if (/[A-Z]/.test(after)) return naming.camel;
+  }
+  return naming.kebab;
+}

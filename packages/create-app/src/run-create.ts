@@ -1,0 +1,53 @@
+import { relative } from 'node:path';
+import { CreateAppError } from './create-app-error.ts';
+import { generateProject } from './generate-project.ts';
+import { initGitRepository } from './git-init.ts';
+import { type CliArgs, parseCliArgs, USAGE } from './parse-args.ts';
+import { validateOptions } from './validate-options.ts';
+
+export interface CreateIo {
+  cwd: string;
+  templateDir: string;
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  /**
+   * Asks for what the flags left out; undefined when stdin is not a terminal (CI, pipes), and
+   * then the flags and defaults decide.
+   */
+  prompt: ((args: CliArgs) => Promise<CliArgs>) | undefined;
+}
+
+/**
+ * The whole `create-groundwork` command, in process: parse, ask, validate, generate, git, next
+ * steps. Returns the exit code; a refusal is one line on stderr and exit code 1.
+ */
+export async function runCreate(argv: readonly string[], io: CreateIo): Promise<number> {
+  try {
+    let args = parseCliArgs(argv);
+    if (args.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (io.prompt !== undefined && !args.yes) args = await io.prompt(args);
+    const options = validateOptions(args, io.cwd);
+    const project = await generateProject(options, io.templateDir);
+    const gitProblem = options.git ? initGitRepository(project.targetDir) : undefined;
+    if (gitProblem !== undefined) io.stderr(`create-groundwork: git skipped: ${gitProblem}`);
+    const kept = ['gateway', ...options.services].join(', ');
+    io.stdout(`Created ${options.name} (@${options.scope}/*) with ${kept}.`);
+    if (project.removedServices.length > 0) {
+      io.stdout(
+        `Removed ${project.removedServices.join(', ')}: check the gateway route table, docker-compose.yml and CI for what still names them.`,
+      );
+    }
+    io.stdout('Next steps:');
+    io.stdout(`  cd ${relative(io.cwd, project.targetDir) || '.'}`);
+    io.stdout('  npm install');
+    io.stdout('  npm run dev');
+    return 0;
+  } catch (error) {
+    if (!(error instanceof CreateAppError)) throw error;
+    io.stderr(`create-groundwork: ${error.message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,8 @@
+/** The example services a project may drop. The gateway is the public edge: it always stays. */
+export const OPTIONAL_SERVICES = ['identity', 'orders', 'worker'] as const;
+
+export type OptionalService = (typeof OPTIONAL_SERVICES)[number];
+
+export function isOptionalService(name: string): name is OptionalService {
+  return (OPTIONAL_SERVICES as readonly string[]).includes(name);
+}
