@@ -12,7 +12,7 @@ import {
 } from '../test/support/observability-files.ts';
 
 const run = promisify(execFile);
-const PROMETHEUS_DIR = repoPath('infra/observability/prometheus');
+const PROMETHEUS_DIR = repoPath('infra/observability');
 
 /** Debian's `prometheus` package provides promtool; without it the structural checks below remain. */
 function hasPromtool(): boolean {
@@ -26,7 +26,7 @@ function hasPromtool(): boolean {
 
 describe('the OpenTelemetry Collector config', () => {
   type Pipeline = { receivers: string[]; processors: string[]; exporters: string[] };
-  const config = readYaml('infra/observability/otel-collector/otel-collector.yaml') as {
+  const config = readYaml('infra/observability/otel-collector.yaml') as {
     receivers: Record<string, { protocols?: { http?: { endpoint: string } } }>;
     processors: Record<string, unknown>;
     exporters: Record<string, { endpoint?: string }>;
@@ -60,7 +60,7 @@ describe('the OpenTelemetry Collector config', () => {
 
 describe('the Prometheus config', () => {
   test('when Prometheus scrapes, then each app is a job of its own name on its service port, and the alert rules are loaded', () => {
-    const config = readYaml('infra/observability/prometheus/prometheus.yml') as {
+    const config = readYaml('infra/observability/prometheus.yml') as {
       rule_files: string[];
       scrape_configs: {
         job_name: string;
@@ -144,6 +144,20 @@ describe('the alert rules', () => {
         expect(rule.annotations?.description).toMatch(/NOT EXPORTED YET|redis_exporter/);
       }
     }
+  });
+});
+
+describe('docker-compose --profile observability', () => {
+  test('when it mounts a file or folder of infra/observability, then that path exists', () => {
+    const compose = readYaml('docker-compose.yml') as {
+      services: Record<string, { volumes?: string[] }>;
+    };
+    const mounted = Object.values(compose.services)
+      .flatMap((service) => service.volumes ?? [])
+      .map((volume) => volume.split(':')[0] as string)
+      .filter((source) => source.startsWith('./infra/observability'));
+    expect(mounted.length).toBeGreaterThanOrEqual(3);
+    for (const source of mounted) expect(existsSync(repoPath(source.slice(2))), source).toBe(true);
   });
 });
 

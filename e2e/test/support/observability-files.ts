@@ -20,8 +20,8 @@ export interface Rule {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-export const ALERTS_FILE = 'infra/observability/prometheus/alerts.yml';
-export const DASHBOARD_FILE = 'infra/observability/grafana/groundwork-red.json';
+export const ALERTS_FILE = 'infra/observability/alerts.yml';
+export const DASHBOARD_FILE = 'infra/observability/grafana/dashboards/groundwork-red.json';
 
 /** Every rule of the alert rules file, recording and alerting, in order. */
 export function alertRules(): Rule[] {
