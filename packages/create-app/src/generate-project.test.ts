@@ -115,6 +115,11 @@ describe('generateProject', () => {
     const kustomization = await read('infra/k8s/base/kustomization.yaml');
     expect(kustomization).toContain('  - identity\n');
     expect(kustomization).not.toMatch(/- orders|- worker|my-api\/orders|my-api\/worker/);
+    expect(Object.keys(JSON.parse(await read('package-lock.json')).packages)).toEqual([
+      '',
+      'apps/gateway',
+      'node_modules/@acme/gateway',
+    ]);
     // What is documented as left for a hand edit: compose still names orders.
     expect(await read('docker-compose.yml')).toContain('orders:');
   });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { copyFile, lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { CLI_WORKSPACE } from './services.ts';
 import { storedPath, TEMPLATE_INDEX, type TemplateIndex } from './template-index.ts';
 
 const run = promisify(execFile);
@@ -14,7 +15,7 @@ const NEVER_PACKED_SEGMENTS = new Set(['node_modules', 'dist', '.turbo', 'report
  * names; this is the second fence, and it also keeps the CLI itself out of the projects it makes.
  */
 export function isTemplatePath(path: string): boolean {
-  if (path.startsWith('packages/create-app/')) return false;
+  if (path.startsWith(`${CLI_WORKSPACE.dir}/`)) return false;
   const segments = path.split('/');
   if (segments.some((segment) => NEVER_PACKED_SEGMENTS.has(segment))) return false;
   if (path.includes('/src/generated/') || path.endsWith('.tsbuildinfo')) return false;

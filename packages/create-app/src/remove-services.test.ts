@@ -68,3 +68,46 @@ describe('pruneServiceReferences', () => {
     expect(pruneServiceReferences('package.json', 'not json at all', [])).toBe('not json at all');
   });
 });
+
+describe('pruneServiceReferences on package-lock.json', () => {
+  const lock = {
+    name: 'groundwork',
+    lockfileVersion: 3,
+    packages: {
+      '': { name: 'groundwork', workspaces: ['apps/*', 'packages/*'] },
+      'apps/orders': { name: '@groundwork/orders', dependencies: { mercurius: '^16' } },
+      'apps/orders/node_modules/pg': { version: '8.0.0' },
+      'apps/orders-client': { name: '@groundwork/orders-client' },
+      e2e: { devDependencies: { '@groundwork/orders': '*', '@groundwork/errors': '*' } },
+      'node_modules/@groundwork/orders': { resolved: 'apps/orders', link: true },
+      'node_modules/@groundwork/orders-client': { resolved: 'apps/orders-client', link: true },
+      'node_modules/create-groundwork': { resolved: 'packages/create-app', link: true },
+      'node_modules/mercurius': { version: '16.0.0' },
+      'packages/create-app': { name: 'create-groundwork' },
+    },
+  };
+  const text = `${JSON.stringify(lock, null, 2)}\n`;
+
+  it('when a service is removed, then its workspace, link and dependents entries go, and the CLI too', () => {
+    const pruned = JSON.parse(pruneServiceReferences('package-lock.json', text, ['orders']));
+    expect(Object.keys(pruned.packages)).toEqual([
+      '',
+      'apps/orders-client',
+      'e2e',
+      'node_modules/@groundwork/orders-client',
+      'node_modules/mercurius',
+    ]);
+    expect(pruned.packages.e2e.devDependencies).toEqual({ '@groundwork/errors': '*' });
+  });
+
+  it('when nothing is removed, then only the CLI workspace leaves the lock', () => {
+    const pruned = JSON.parse(pruneServiceReferences('package-lock.json', text, []));
+    expect(Object.keys(pruned.packages)).toHaveLength(Object.keys(lock.packages).length - 2);
+    expect(pruned.packages['packages/create-app']).toBeUndefined();
+    expect(pruned.packages['node_modules/create-groundwork']).toBeUndefined();
+  });
+
+  it('when a lockfile is not at the root, then it is left alone', () => {
+    expect(pruneServiceReferences('bench/package-lock.json', text, ['orders'])).toBe(text);
+  });
+});

@@ -1,4 +1,4 @@
-import type { OptionalService } from './services.ts';
+import { CLI_WORKSPACE, type OptionalService } from './services.ts';
 
 /**
  * What dropping a service removes, found mechanically in the template (before the rename, so
@@ -7,7 +7,10 @@ import type { OptionalService } from './services.ts';
  * - its folders: `apps/<service>/` and `infra/k8s/base/<service>/`;
  * - in every package.json: dependencies on `@groundwork/<service>` and scripts that run in its
  *   workspace (`-w @groundwork/<service>`);
- * - in every kustomization.yaml: the `- <service>` resource line and its image entries.
+ * - in every kustomization.yaml: the `- <service>` resource line and its image entries;
+ * - in the root package-lock.json: the workspace, its link and dependencies on it (and the same
+ *   for the CLI's own workspace, which projects never contain). Third-party packages only the
+ *   service used stay locked until the next `npm install` prunes them.
  *
  * Not removed (they need a hand edit per project, and are listed in the package README): the
  * gateway's route table and upstream config, docker-compose services, overlay secrets and the
@@ -26,6 +29,7 @@ export function pruneServiceReferences(
   text: string,
   removed: readonly OptionalService[],
 ): string {
+  if (path === 'package-lock.json') return prunePackageLock(text, removed);
   if (removed.length === 0) return text;
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (base === 'package.json') return prunePackageJson(text, removed);
@@ -68,6 +72,38 @@ function runsInRemovedWorkspace(command: string, removed: readonly OptionalServi
   return removed.some((service) =>
     new RegExp(`(?:-w|--workspace)[= ]@groundwork/${service}(?![\\w-])`).test(command),
   );
+}
+
+function prunePackageLock(text: string, removed: readonly OptionalService[]): string {
+  const lock = JSON.parse(text) as { packages?: Record<string, Record<string, unknown>> };
+  const workspaces = [
+    ...removed.map((service) => ({ dir: `apps/${service}`, name: `@groundwork/${service}` })),
+    CLI_WORKSPACE,
+  ];
+  const entries = lock.packages ?? {};
+  let changed = false;
+  for (const key of Object.keys(entries)) {
+    const gone = workspaces.some(
+      ({ dir, name }) => key === dir || key.startsWith(`${dir}/`) || key === `node_modules/${name}`,
+    );
+    if (gone) {
+      delete entries[key];
+      changed = true;
+    }
+  }
+  for (const entry of Object.values(entries)) {
+    for (const field of DEPENDENCY_FIELDS) {
+      const dependencies = asRecord(entry[field]);
+      for (const { name } of workspaces) {
+        if (dependencies !== undefined && name in dependencies) {
+          delete dependencies[name];
+          changed = true;
+        }
+      }
+    }
+  }
+  // npm writes its lockfile exactly like this, so an unchanged lock stays byte for byte.
+  return changed ? `${JSON.stringify(lock, null, 2)}\n` : text;
 }
 
 function pruneKustomization(text: string, removed: readonly OptionalService[]): string {

@@ -14,11 +14,17 @@ export interface TemplateIndex {
 }
 
 /**
- * npm pack drops or reinterprets some file names anywhere in a package (`.gitignore` becomes an
- * ignore list, `.npmrc` is never packed), so those are stored under another name and restored on
- * generation.
+ * Names stored under another name inside the packed template, restored on generation: npm pack
+ * drops or reinterprets some anywhere in a package (`.gitignore` becomes an ignore list, `.npmrc`
+ * is never packed), and Biome refuses to run while a second root `biome.json` sits in this repo.
  */
-const RENAMED_WHEN_PACKED = new Set(['.gitignore', '.npmignore', '.npmrc', 'package-lock.json']);
+const RENAMED_WHEN_PACKED = new Set([
+  '.gitignore',
+  '.npmignore',
+  '.npmrc',
+  'package-lock.json',
+  'biome.json',
+]);
 
 /** Where the file that a project has at `path` is stored inside the packed template. */
 export function storedPath(path: string): string {
