@@ -1,13 +1,13 @@
 import {
-  authErrors,
+  bearerTokenOf,
+  challengeRefusedToken,
   checkVerifyOptions,
   type Principal,
-  refusalOf,
   refuseIfRevoked,
+  refuseMissingToken,
   type VerifyAccessTokenOptions,
   verifyAccessToken,
 } from '@groundwork/auth';
-import type { AppError } from '@groundwork/errors';
 import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { createVerifiedTokenCache } from './verified-token-cache.ts';
@@ -28,11 +28,6 @@ export interface EdgeAuthOptions extends VerifyAccessTokenOptions {
   readonly tokenCacheMaxEntries: number;
 }
 
-/** One protection space across the gateway and every service, as in @groundwork/auth. */
-const REALM = 'groundwork';
-// RFC 6750: the scheme is case-insensitive; one space, then the token. Never from the query.
-const BEARER = /^bearer +(\S+) *$/i;
-
 const verifyAtEdge: FastifyPluginAsync<EdgeAuthOptions> = async (app, options) => {
   const { tokenCacheMaxEntries, ...verifyOptions } = options;
   checkVerifyOptions(verifyOptions);
@@ -40,15 +35,9 @@ const verifyAtEdge: FastifyPluginAsync<EdgeAuthOptions> = async (app, options) =
   app.decorateRequest('caller', null);
 
   const requireToken: onRequestHookHandler = (request, reply, done) => {
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    if (token === undefined) {
-      reply.header('www-authenticate', `Bearer realm="${REALM}"`);
-      return done(
-        authErrors.AUTH_TOKEN_MISSING.create(
-          'Send an access token as Authorization: Bearer <token>.',
-        ),
-      );
-    }
+    // The same parsing, challenges and refusals as the services' own `authenticate`.
+    const token = bearerTokenOf(request.headers.authorization);
+    if (token === undefined) return done(refuseMissingToken(reply));
     const known = verified.get(token);
     // A remembered token skips the signature check, never the revocation check: a logout must
     // end it here within a second too, not when it expires.
@@ -62,14 +51,7 @@ const verifyAtEdge: FastifyPluginAsync<EdgeAuthOptions> = async (app, options) =
         request.caller = principal;
         done();
       },
-      (error: unknown) => {
-        const refusal = refusalOf(error);
-        if (refusal !== undefined) {
-          request.log.info({ tokenRefusal: refusal }, 'access token refused');
-          reply.header('www-authenticate', `Bearer realm="${REALM}", error="invalid_token"`);
-        }
-        done(error as AppError);
-      },
+      (error: unknown) => done(challengeRefusedToken(request, reply, error)),
     );
   };
   app.decorate('requireToken', requireToken);

@@ -1,4 +1,3 @@
-import type { AppError } from '@groundwork/errors';
 import type {
   FastifyPluginAsync,
   FastifyReply,
@@ -8,10 +7,15 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 import { authErrors } from './auth-errors.ts';
+import {
+  bearerChallenge,
+  bearerTokenOf,
+  challengeRefusedToken,
+  refuseMissingToken,
+} from './bearer-token.ts';
 import { can, type Permission } from './policies.ts';
 import type { Principal } from './principal.ts';
 import { runWithTenant } from './tenant-context.ts';
-import { refusalOf } from './token-refusal.ts';
 import {
   checkVerifyOptions,
   type VerifyAccessTokenOptions,
@@ -34,15 +38,8 @@ declare module 'fastify' {
 
 export type AuthenticateOptions = VerifyAccessTokenOptions;
 
-/** The `realm` of every challenge: one protection space across all Groundwork services. */
-const REALM = 'groundwork';
-
 const PRINCIPAL = Symbol('groundwork.principal');
 type WithPrincipal = FastifyRequest & { [PRINCIPAL]: Principal | null };
-
-// RFC 9110: the scheme is case-insensitive; RFC 6750: one space, then the token. Tokens are
-// read only from the header, never from the query string, where they would end up in logs.
-const BEARER = /^bearer +(\S+) *$/i;
 
 const authenticatePlugin: FastifyPluginAsync<AuthenticateOptions> = async (app, options) => {
   checkVerifyOptions(options);
@@ -62,15 +59,8 @@ const authenticatePlugin: FastifyPluginAsync<AuthenticateOptions> = async (app, 
   // onRequest, so that an unauthenticated request is refused before its body is even read.
   const verify: onRequestHookHandler = (request, reply, done) => {
     if (request.routeOptions.config.public === true) return done();
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    if (token === undefined) {
-      reply.header('www-authenticate', `Bearer realm="${REALM}"`);
-      return done(
-        authErrors.AUTH_TOKEN_MISSING.create(
-          'Send an access token as Authorization: Bearer <token>.',
-        ),
-      );
-    }
+    const token = bearerTokenOf(request.headers.authorization);
+    if (token === undefined) return done(refuseMissingToken(reply));
     verifyAccessToken(token, options).then(
       (principal) => {
         (request as WithPrincipal)[PRINCIPAL] = principal;
@@ -78,14 +68,7 @@ const authenticatePlugin: FastifyPluginAsync<AuthenticateOptions> = async (app, 
         // runs inside the tenant context, so repositories can scope every query to it.
         runWithTenant(principal, () => done());
       },
-      (error: unknown) => {
-        const refusal = refusalOf(error);
-        if (refusal !== undefined) {
-          request.log.info({ tokenRefusal: refusal }, 'access token refused');
-          reply.header('www-authenticate', `Bearer realm="${REALM}", error="invalid_token"`);
-        }
-        done(error as AppError);
-      },
+      (error: unknown) => done(challengeRefusedToken(request, reply, error)),
     );
   };
   app.addHook('onRequest', verify);
@@ -140,7 +123,7 @@ export function authorize(requirement: Permission | RequestPolicy): preHandlerAs
       if (can(request.principal, requirement)) return;
       reply.header(
         'www-authenticate',
-        `Bearer realm="${REALM}", error="insufficient_scope", scope="${requirement}"`,
+        bearerChallenge({ error: 'insufficient_scope', scope: requirement }),
       );
       throw authErrors.AUTH_FORBIDDEN.create(`This action needs the ${requirement} permission.`);
     };

@@ -1,5 +1,12 @@
 export { authErrors, INVALID_TOKEN_DETAIL } from './auth-errors.ts';
 export {
+  type BearerChallenge,
+  bearerChallenge,
+  bearerTokenOf,
+  challengeRefusedToken,
+  refuseMissingToken,
+} from './bearer-token.ts';
+export {
   openPrivateKey,
   parseKeyEncryptionKey,
   sealPrivateKey,
