@@ -1,6 +1,5 @@
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { isAppError } from '@groundwork/errors';
+import { freePort } from '@groundwork/testing';
 import Type from 'typebox';
 import { describe, expect, test } from 'vitest';
 import { recordingLogger } from '../test/support/recording-logger.ts';
@@ -10,20 +9,9 @@ import { defineJob } from './define-job.ts';
 
 const ping = defineJob({ name: 'ping', queue: 'pings', schema: Type.Object({}) });
 
-/** A port where nothing listens: a Redis that is down. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
-}
-
 describe('createProducer without Redis', () => {
   test('when Redis is down and the connection fails fast, then enqueue rejects with QUEUE_UNAVAILABLE at once instead of hanging', async () => {
-    const connection = createQueueConnection(`redis://127.0.0.1:${await closedPort()}`, {
+    const connection = createQueueConnection(`redis://127.0.0.1:${await freePort()}`, {
       failFast: true,
     });
     connection.on('error', () => {});

@@ -2,9 +2,10 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 
 /**
- * A loopback TCP port that nothing listens on right now, for a server a test starts itself (a
- * child process, a redis-server). Another process may still take it before the caller binds it:
- * use it for servers that fail loudly on a taken port.
+ * A loopback TCP port that nothing listens on right now: for a server a test starts itself (a
+ * child process, a redis-server), or as the address of a service that is down. Another process
+ * may still take it before the caller binds it: use it for servers that fail loudly on a taken
+ * port.
  *
  * @example
  * ```ts
