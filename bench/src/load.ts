@@ -19,6 +19,8 @@ export interface LoadResult {
   readonly p99Ms: number;
   readonly errors: number;
   readonly non2xx: number;
+  /** Answers by status code, where the generator tells them (autocannon does, wrk does not). */
+  readonly statusCodes?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -44,6 +46,9 @@ async function runAutocannon(options: LoadOptions): Promise<LoadResult> {
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count ?? 0]),
+    ),
   };
 }
 

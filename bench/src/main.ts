@@ -101,13 +101,16 @@ async function measure(
   const after = processes.map((p) => readProcessUsage(p.pid));
   const cpuMicrosByRole: Record<string, number> = {};
   processes.forEach((p, i) => {
-    const spent = (after[i]?.cpuMicros ?? 0) - (before[i]?.cpuMicros ?? 0);
+    // A process that ended mid-run counts nothing: its last CPU reading is lost with it.
+    const start = before[i];
+    const end = after[i];
+    const spent = start === undefined || end === undefined ? 0 : end.cpuMicros - start.cpuMicros;
     cpuMicrosByRole[p.role] = (cpuMicrosByRole[p.role] ?? 0) + spent;
   });
   return {
     ...load,
     cpuMicros: Object.values(cpuMicrosByRole).reduce((sum, spent) => sum + spent, 0),
-    rssBytes: after.reduce((sum, usage) => sum + usage.rssBytes, 0),
+    rssBytes: after.reduce((sum, usage) => sum + (usage?.rssBytes ?? 0), 0),
     cpuMicrosByRole,
   };
 }
@@ -285,7 +288,7 @@ async function main() {
         const sample = await measure(generator, scenario, token, SECONDS);
         samples.get(scenario.name)?.push(sample);
         print(
-          `round ${round + 1}/${ROUNDS} ${scenario.name}: ${Math.round(sample.requests / sample.durationSeconds)} req/s, p99 ${sample.p99Ms.toFixed(2)} ms, ${sample.errors} errors, ${sample.non2xx} non-2xx`,
+          `round ${round + 1}/${ROUNDS} ${scenario.name}: ${Math.round(sample.requests / sample.durationSeconds)} req/s, p99 ${sample.p99Ms.toFixed(2)} ms, ${sample.errors} errors, ${sample.non2xx} non-2xx${sample.non2xx > 0 ? ` ${JSON.stringify(sample.statusCodes ?? {})}` : ''}`,
         );
       }
     }

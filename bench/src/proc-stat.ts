@@ -50,8 +50,19 @@ export interface ProcessUsage {
   readonly rssBytes: number;
 }
 
-export function readProcessUsage(pid: number): ProcessUsage {
-  const stat = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+/**
+ * `undefined` once the process is gone: a Postgres backend may end (idle pool timeout) between
+ * being listed and being read, and costs the run nothing more from then on.
+ */
+export function readProcessUsage(pid: number): ProcessUsage | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const stat = parseProcStat(text);
   const { ticksPerSecond, pageBytes } = systemUnits();
   return {
     cpuMicros: ((stat.utimeTicks + stat.stimeTicks) * 1_000_000) / ticksPerSecond,

@@ -8,6 +8,8 @@ export interface Sample {
   readonly errors: number;
   /** Responses outside 2xx and 3xx. */
   readonly non2xx: number;
+  /** Answers by status code, when the load generator tells them. */
+  readonly statusCodes?: Readonly<Record<string, number>>;
   /** User + system CPU of every server process of the scenario, over the run. */
   readonly cpuMicros: number;
   /** Resident memory of those processes, summed, at the end of the run. */
