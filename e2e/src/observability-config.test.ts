@@ -115,6 +115,7 @@ describe('the alert rules', () => {
     expect(new Set(alerts.map((rule) => rule.alert))).toEqual(
       new Set([
         'Http5xxRateHigh',
+        'HttpAvailabilitySloBurnRate',
         'HttpLatencySloBurnRate',
         'ReadinessFailing',
         'ScrapeTargetDown',
