@@ -7,6 +7,7 @@ export type CreateAppErrorCode =
   | 'CREATE_TARGET_NOT_EMPTY'
   | 'CREATE_MISSING_INPUT'
   | 'CREATE_TEMPLATE_BROKEN'
+  | 'CREATE_FORMAT_FAILED'
   | 'CREATE_CANCELLED';
 
 /**

@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +76,42 @@ describe('generateProject', () => {
         .match(/groundwork/gi);
       expect({ path, leftovers }).toEqual({ path, leftovers: null });
     }
+  });
+
+  it('when the rename changes import order and line length, then the template biome.json formats the file', async () => {
+    const name = 'a-very-long-project-name';
+    await generateProject(options({ name, targetDir: join(workDir, 'my-api') }), FIXTURE);
+
+    expect(await read('apps/gateway/src/errors.ts')).toBe(
+      [
+        '// The rename moves @acme/errors before @clack/prompts and makes this line longer.',
+        '',
+        "import { commonErrors } from '@acme/errors';",
+        "import { isCancel } from '@clack/prompts';",
+        '',
+        'export const describeAVeryLongProjectName = () => ({',
+        '  isCancel,',
+        '  commonErrors,',
+        `  name: '${name}',`,
+        '});',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('when a project is generated, then it passes a Biome format and import-order check as written', async () => {
+    await generateProject(options(), FIXTURE);
+
+    const biome = createRequire(import.meta.url).resolve('@biomejs/biome/bin/biome');
+    const check = spawnSync(
+      process.execPath,
+      [biome, 'check', '--linter-enabled=false', '--vcs-enabled=false', '.'],
+      { cwd: join(workDir, 'my-api'), encoding: 'utf8' },
+    );
+    expect({ status: check.status, output: check.stdout + check.stderr }).toEqual({
+      status: 0,
+      output: expect.stringMatching(/^Checked \d+ files in \d+ms\. No fixes applied\.\n$/),
+    });
   });
 
   it('when files are packed under npm-safe names, then they are restored with their modes', async () => {

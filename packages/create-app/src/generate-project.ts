@@ -1,6 +1,17 @@
-import { cp, mkdir, mkdtemp, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import {
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+  writeFile,
+} from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CreateAppError } from './create-app-error.ts';
+import { formatProject } from './format-project.ts';
 import { projectNaming } from './project-naming.ts';
 import { isRemovedPath, pruneServiceReferences } from './remove-services.ts';
 import { renameText } from './rename-text.ts';
@@ -25,7 +36,8 @@ type TargetState = 'missing' | 'empty' | 'not-empty';
 
 /**
  * Writes a new project from a packed template: drops the services not chosen, renames scope and
- * name, records `.groundwork/template.json`, and only then moves the result into place. Every file
+ * name, formats with the template's biome.json, records `.groundwork/template.json`, and only then
+ * moves the result into place. Every file
  * is written into a temporary folder beside the target, so a failure part way leaves neither the
  * target nor the temporary folder behind.
  *
@@ -73,18 +85,24 @@ async function writeProject(
   const removed = removedServices(options);
   const naming = projectNaming(options.name, options.scope);
   const executable = new Set(index.executable);
-  const hashes = new Map<string, string>();
+  const written: string[] = [];
   for (const path of index.files) {
     if (isRemovedPath(path, removed)) continue;
     const content = transform(path, await readTemplateFile(templateDir, path), removed, naming);
     const destination = join(staging, path);
     await mkdir(dirname(destination), { recursive: true });
     await writeFile(destination, content, { mode: executable.has(path) ? 0o755 : 0o644 });
-    hashes.set(path, sha256(content));
+    written.push(path);
   }
+  await formatProject(staging);
+  // Hashes of the files as the project receives them: after formatting.
+  const hashes = new Map<string, string>();
+  for (const path of written) hashes.set(path, sha256(await readFile(join(staging, path))));
   const manifest = buildManifest(index.version, options, hashes);
   await mkdir(join(staging, dirname(MANIFEST_PATH)), { recursive: true });
   await writeFile(join(staging, MANIFEST_PATH), serializeManifest(manifest));
+  // The manifest is a file of the project too, so it is formatted like the rest.
+  await formatProject(staging, [MANIFEST_PATH]);
   return manifest;
 }
 

@@ -13,6 +13,7 @@ describe('renameText', () => {
     ['GROUNDWORK_SCHEMA_ENGINE', 'MY_API_SCHEMA_ENGINE'],
     ['groundworkTestServices', 'myApiTestServices'],
     ['class GroundworkError', 'class MyApiError'],
+    ['const describeGroundwork = 1', 'const describeMyApi = 1'],
     ['# Groundwork', '# my-api'],
     ['image: groundwork/orders', 'image: my-api/orders'],
     ['identity.groundwork.test', 'identity.my-api.test'],

@@ -16,7 +16,7 @@ const KEPT = /(create-groundwork|create groundwork|\.groundwork\/)/;
  * - `GROUNDWORK` becomes `naming.screaming` (`MY_API`);
  * - `groundwork` next to `_` becomes `naming.snake` (`my_api_orders`);
  * - `groundwork` followed by a capital becomes `naming.camel` (`myApiTestServices`);
- * - `Groundwork` followed by a letter or digit becomes `naming.pascal`;
+ * - `Groundwork` next to a letter or digit becomes `naming.pascal` (`describeMyApi`);
  * - any other spelling becomes the name as given (`my-api`), prose included.
  *
  * @example
@@ -41,7 +41,8 @@ function renamePart(text: string, naming: ProjectNaming): string {
 
 function spellingFor(match: string, before: string, after: string, naming: ProjectNaming): string {
   if (match === 'GROUNDWORK') return naming.screaming;
-  if (match === 'Groundwork' && /[A-Za-z0-9]/.test(after)) return naming.pascal;
+  // Inside an identifier (`GroundworkError`, `describeGroundwork`) only PascalCase stays valid.
+  if (match === 'Groundwork' && /[A-Za-z0-9]/.test(before + after)) return naming.pascal;
   if (match === 'groundwork') {
     if (before === '_' || after === '_') return naming.snake;
     if (/[A-Z]/.test(after)) return naming.camel;
