@@ -8,7 +8,7 @@ import { lintDockerfile } from './dockerfile-lint.ts';
 import type { Finding } from './finding.ts';
 import { validateKubernetesObjects } from './kubernetes-schema.ts';
 import { ensureKubectl, renderKustomization } from './kustomize.ts';
-import { checkPolicy } from './policy.ts';
+import { checkAvailability, checkPolicy } from './policy.ts';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 const cacheDir = path.join(repo, 'node_modules/.cache/groundwork-infra-check');
@@ -64,7 +64,10 @@ async function overlays(): Promise<Array<[string, Finding[]]>> {
         const objects = await renderKustomization(kubectl, path.join(repo, dir));
         const findings = [
           ...(await validateKubernetesObjects(dir, objects)),
-          ...checkPolicy(objects).map((f) => ({ ...f, where: `${dir}: ${f.where}` })),
+          ...[...checkPolicy(objects), ...checkAvailability(objects)].map((f) => ({
+            ...f,
+            where: `${dir}: ${f.where}`,
+          })),
         ];
         return [`${dir}: kustomize + schemas + policy (${objects.length} objects)`, findings];
       } catch (error) {

@@ -184,3 +184,43 @@ export function checkPolicy(objects: readonly KubernetesObject[]): Finding[] {
   }
   return out;
 }
+
+const matches = (selector: Json, labels: Json): boolean => {
+  const required = asObject(selector.matchLabels);
+  return (
+    Object.keys(required).length > 0 &&
+    Object.entries(required).every(([key, value]) => labels[key] === value)
+  );
+};
+
+/**
+ * Availability rules across objects: every Deployment is covered by a PodDisruptionBudget, and
+ * scaled by a HorizontalPodAutoscaler unless it is a canary (`track: canary`, one fixed replica).
+ *
+ * @example
+ * ```ts
+ * const findings = checkAvailability(objects); // [] when every Deployment has both
+ * ```
+ */
+export function checkAvailability(objects: readonly KubernetesObject[]): Finding[] {
+  const budgets = objects.filter((object) => object.kind === 'PodDisruptionBudget');
+  const autoscalers = objects.filter((object) => object.kind === 'HorizontalPodAutoscaler');
+  const out: Finding[] = [];
+  for (const object of objects) {
+    if (object.kind !== 'Deployment') continue;
+    const name = object.metadata?.name;
+    const where = `Deployment/${name ?? '?'}`;
+    const labels = asObject(asObject(asObject(asObject(object.spec).template).metadata).labels);
+    if (!budgets.some((budget) => matches(asObject(asObject(budget.spec).selector), labels))) {
+      out.push({ where, message: 'no PodDisruptionBudget selects its pods' });
+    }
+    const target = (hpa: KubernetesObject) => asObject(asObject(hpa.spec).scaleTargetRef);
+    const scaled = autoscalers.some(
+      (hpa) => target(hpa).kind === 'Deployment' && target(hpa).name === name,
+    );
+    if (!scaled && labels.track !== 'canary') {
+      out.push({ where, message: 'no HorizontalPodAutoscaler targets it' });
+    }
+  }
+  return out;
+}
