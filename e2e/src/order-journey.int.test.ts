@@ -167,10 +167,10 @@ describeWithServices('one order through the four apps', ['postgres', 'redis'], (
       for (const query of queries) expect(query.parentSpanId).toBe(server.spanId);
     });
 
-    test('when the request touches Redis (the edge deny-list and rate limit, then orders), then the Redis commands are in the trace', () => {
+    test('when the request touches Redis (the edge deny-list and rate limit, orders, then the relay enqueue), then the Redis commands are in the trace', () => {
       const commands = inTrace().filter((span) => span.attributes['db.system.name'] === 'redis');
       const services = new Set(commands.map((span) => span.resource['service.name']));
-      expect([...services].sort()).toEqual(['gateway', 'orders']);
+      expect([...services].sort()).toEqual(['gateway', 'orders', 'worker']);
       for (const command of commands) expect(command.kind).toBe('client');
     });
 
@@ -190,10 +190,12 @@ describeWithServices('one order through the four apps', ['postgres', 'redis'], (
     test('when the worker runs the jobs of the order event, then each consumer span continues the orders trace and every worker span of the trace descends from one', () => {
       const consumers = of('worker').filter((span) => span.kind === 'consumer');
       expect(consumers.map((span) => span.name)).toContain('process notifications');
-      // The relay carried the outbox row's traceparent into the job data: each job's span is a
-      // child of the orders span that was active when the row was written.
-      const ordersSpanIds = of('orders').map((span) => span.spanId);
-      for (const consumer of consumers) expect(ordersSpanIds).toContain(consumer.parentSpanId);
+      // The relay continued the outbox row's traceparent in its send span, whose context the job
+      // data carries: each job's span is in the request's trace, under the relay's send.
+      const sends = of('worker')
+        .filter((span) => span.kind === 'producer')
+        .map((span) => span.spanId);
+      for (const consumer of consumers) expect(sends).toContain(consumer.parentSpanId);
 
       const workerQueries = of('worker').filter(
         (span) => span.attributes['db.system.name'] === 'postgresql',
@@ -204,20 +206,31 @@ describeWithServices('one order through the four apps', ['postgres', 'redis'], (
       const byId = new Map(inTrace().map((span) => [span.spanId, span]));
       for (const span of of('worker')) {
         let ancestor: ReceivedSpan | undefined = span;
-        while (ancestor !== undefined && ancestor.kind !== 'consumer') {
+        // A worker span descends from a job it runs, or from the relay's send of one.
+        while (
+          ancestor !== undefined &&
+          ancestor.kind !== 'consumer' &&
+          ancestor.kind !== 'producer'
+        ) {
           ancestor = byId.get(ancestor.parentSpanId);
         }
         expect(ancestor?.resource['service.name'], span.name).toBe('worker');
       }
     });
 
-    // Today the relay copies the outbox row's traceparent into the job data without a span of
-    // its own (apps/worker/src/outbox-relay.ts enqueueEvent calls producer.enqueue, not
-    // traceEnqueue): the hop from the outbox to BullMQ, its Redis commands included, is
-    // invisible in the trace, and the consumer spans hang directly under the orders request.
-    test.todo(
-      'when the outbox relay enqueues the event, then a producer span "send <queue>" of the worker is in the trace, parent of the consumer span',
-    );
+    test('when the outbox relay enqueues the event, then a producer span "send <queue>" of the worker is in the trace, parent of the consumer span', () => {
+      const producers = of('worker').filter((span) => span.kind === 'producer');
+      expect(producers.map((span) => span.name)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^send /)]),
+      );
+      // The relay's span continues the request that wrote the event.
+      const ordersSpanIds = of('orders').map((span) => span.spanId);
+      for (const producer of producers) expect(ordersSpanIds).toContain(producer.parentSpanId);
+      const producerIds = producers.map((span) => span.spanId);
+      for (const consumer of of('worker').filter((span) => span.kind === 'consumer')) {
+        expect(producerIds).toContain(consumer.parentSpanId);
+      }
+    });
   });
 
   describe('the logs', () => {

@@ -1,5 +1,6 @@
 import type { Logger } from '@groundwork/logger';
 import { isTraceparent, type Producer, queueErrors } from '@groundwork/queue';
+import { traceEnqueue } from '@groundwork/telemetry';
 import type { OutboxListener, OutboxRow, OutboxSource } from './data/outbox-source.ts';
 import type { EventRoutes } from './jobs.ts';
 
@@ -147,9 +148,18 @@ async function enqueueEvent(event: OutboxRow, options: OutboxRelayOptions): Prom
   const traceparent = isTraceparent(event.traceparent) ? event.traceparent : undefined;
   const payload = { occurredAt: event.createdAt.toISOString(), data: event.payload };
   for (const job of jobs) {
-    await options.producer.enqueue(job, payload, {
-      jobId: event.id,
-      ...(traceparent === undefined ? {} : { traceparent }),
-    });
+    // A producer span under the request that wrote the event; with tracing off in this process
+    // the stored traceparent still travels, so the consumer joins the request's trace anyway.
+    await traceEnqueue(
+      { queue: job.queue, name: job.name, id: event.id },
+      (sendTraceparent) => {
+        const carried = sendTraceparent ?? traceparent;
+        return options.producer.enqueue(job, payload, {
+          jobId: event.id,
+          ...(carried === undefined ? {} : { traceparent: carried }),
+        });
+      },
+      traceparent === undefined ? {} : { parent: traceparent },
+    );
   }
 }

@@ -9,6 +9,7 @@ export {
   activeTraceparent,
   type ReceivedTracedJob,
   type TracedJob,
+  type TraceEnqueueOptions,
   traceEnqueue,
   traceJob,
 } from './job-spans.ts';

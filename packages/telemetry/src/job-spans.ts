@@ -21,6 +21,14 @@ export interface TracedJob {
 }
 
 /** A job as a worker received it, with the trace context its producer stored in the job data. */
+export interface TraceEnqueueOptions {
+  /**
+   * The `traceparent` the producer span continues instead of the active context: an outbox relay
+   * passes the one stored with the event, so the hop joins the trace of the request that wrote it.
+   */
+  readonly parent?: string;
+}
+
 export interface ReceivedTracedJob extends TracedJob {
   readonly traceparent: string | undefined;
   /** 1 on the first run. */
@@ -60,12 +68,16 @@ export function activeTraceparent(): string | undefined {
 export function traceEnqueue<T>(
   job: TracedJob,
   enqueue: (traceparent: string | undefined) => Promise<T>,
+  options: TraceEnqueueOptions = {},
 ): Promise<T> {
-  return tracer().startActiveSpan(
-    `send ${job.queue}`,
-    { kind: SpanKind.PRODUCER, attributes: jobAttributes(job, 'send') },
-    (span) => settle(span, () => enqueue(activeTraceparent())),
-  );
+  const send = () =>
+    tracer().startActiveSpan(
+      `send ${job.queue}`,
+      { kind: SpanKind.PRODUCER, attributes: jobAttributes(job, 'send') },
+      (span) => settle(span, () => enqueue(activeTraceparent())),
+    );
+  if (options.parent === undefined) return send();
+  return context.with(propagation.extract(ROOT_CONTEXT, { traceparent: options.parent }), send);
 }
 
 /**
