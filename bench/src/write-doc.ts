@@ -74,6 +74,20 @@ ${run.cpuBreakdown}
 
 ${run.verdicts.map((line) => `- ${line}`).join('\n')}
 
+## Reading the figures
+
+- With no \`OTEL_EXPORTER_OTLP_ENDPOINT\`, telemetry starts no tracer at all, exactly as with
+  \`OTEL_SDK_DISABLED=true\` (\`startTelemetry\` returns the same "off" handle for both). Those
+  two rows run the same code, so the gap between them is this machine's noise floor for one
+  process pair: a 3 % target cannot be resolved below it.
+- Levers, each a row against the plain cached-read row: \`LOG_LEVEL=warn\` (the cost of one log
+  line per request per hop), \`spans to loopback OTLP\` (the price of tracing every request),
+  \`OTEL_TRACES_SAMPLER_ARG=0.1\` (the same with one trace in ten recorded) and the gateway's
+  \`TOKEN_CACHE_MAX_ENTRIES=0\` (ES256 verified on every request: what orders, which keeps no
+  such cache, pays on each of its requests; compare its \`orders\` column with the gateway's).
+- The CPU columns say where a request's cost goes; a process whose column is much larger than
+  the hello world's is where a lever is worth looking for.
+
 Start-up to \`/health/ready\` (issue 8 asks telemetry to stay within 2x): ${run.startup.join('; ')}.
 `;
   writeFileSync(docPath, text);
