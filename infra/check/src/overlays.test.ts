@@ -52,7 +52,7 @@ describe('kustomize overlays', () => {
     expect(deployment('orders')?.selector.matchLabels.track).toBe('stable');
     expect(deployment('orders-canary')?.selector.matchLabels.track).toBe('canary');
     const service = objects.find((o) => o.kind === 'Service' && o.metadata?.name === 'orders');
-    expect((service?.spec as { selector: Record<string, string> }).selector).toEqual({
+    expect((service?.spec as { selector?: Record<string, string> } | undefined)?.selector).toEqual({
       'app.kubernetes.io/name': 'orders',
     });
     expect([...checkPolicy(objects), ...checkAvailability(objects)]).toEqual([]);
