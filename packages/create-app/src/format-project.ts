@@ -32,12 +32,19 @@ export async function formatProject(dir: string, paths: readonly string[] = ['.'
     );
   } catch (error) {
     const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
-    const reason =
-      output.split('\n').find((line) => line.includes('×')) ?? (error as Error).message;
     throw new CreateAppError(
       'CREATE_FORMAT_FAILED',
-      `formatting the new project failed: ${reason.replace(/^\s*×\s*/, '').trim()}`,
+      `formatting the new project failed: ${firstDiagnostic(output) ?? (error as Error).message}`,
       { cause: error },
     );
   }
+}
+
+/** `apps/x.ts:1:14 expected \`,\`…` from Biome's report: where, and the first message. */
+export function firstDiagnostic(output: string): string | undefined {
+  const lines = output.split('\n');
+  const at = lines.findIndex((line) => /^\S+:\d+:\d+ /.test(line));
+  const message = lines.slice(at + 1).find((line) => line.trim().startsWith('×'));
+  if (at === -1 || message === undefined) return undefined;
+  return `${lines[at]?.split(' ')[0]} ${message.trim().replace(/^×\s*/, '')}`;
 }
