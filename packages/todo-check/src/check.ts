@@ -102,7 +102,7 @@ function checkItem(item: Item, repo: RepoView): Problem[] {
   for (const title of evidence.tests) {
     if (!repo.testTitles.has(title)) {
       problems.push(
-        problem(`evidence test "${title}" is not a test title in apps/** or packages/** *.test.ts`),
+        problem(`evidence test "${title}" is not a test title in any workspace's *.test.ts`),
       );
     }
   }

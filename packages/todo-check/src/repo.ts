@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { extractTestTitles } from './test-titles.ts';
 
-/** Where test files live; evidence titles are searched only here. */
-const TEST_ROOTS = ['apps', 'packages'];
+/** Where test files live when the root declares no workspaces (fixtures, bare checkouts). */
+const DEFAULT_TEST_ROOTS = ['apps', 'packages'];
 /** Build output and installed code never count as evidence; dot folders hold tool caches. */
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist']);
 
@@ -15,8 +15,8 @@ export interface RepoView {
 }
 
 /**
- * Reads a repository from disk: every `*.test.ts` (unit and `*.int.test.ts`) under `apps/` and
- * `packages/`, skipping `node_modules`, `dist` and dot folders.
+ * Reads a repository from disk: every `*.test.ts` (unit and `*.int.test.ts`) in its npm
+ * workspaces (`apps/`, `packages/`, `e2e/`...), skipping `node_modules`, `dist` and dot folders.
  *
  * @example
  * const repo = readRepo('/work/main');
@@ -35,7 +35,7 @@ export function readRepo(root: string): RepoView {
   };
 }
 
-/** Absolute paths of the test files under `apps/` and `packages/`, sorted for stable output. */
+/** Absolute paths of the test files in the workspaces, sorted for stable output. */
 export function listTestFiles(root: string): string[] {
   const files: string[] = [];
   const visit = (folder: string): void => {
@@ -48,7 +48,7 @@ export function listTestFiles(root: string): string[] {
       }
     }
   };
-  for (const top of TEST_ROOTS) {
+  for (const top of testRootsOf(root)) {
     const folder = join(root, top);
     if (existsSync(folder)) visit(folder);
   }
@@ -64,6 +64,25 @@ export function findRepoRoot(checklistPath: string): string {
   for (let folder = start; ; folder = dirname(folder)) {
     if (declaresWorkspaces(join(folder, 'package.json'))) return folder;
     if (dirname(folder) === folder) return start;
+  }
+}
+
+/**
+ * The folders that hold the repository's workspaces, from the root package.json: `apps/*` gives
+ * `apps`, `e2e` gives `e2e`. Evidence counts wherever the project keeps tests, and nowhere else.
+ */
+function testRootsOf(root: string): string[] {
+  try {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      workspaces?: unknown;
+    };
+    if (!Array.isArray(manifest.workspaces)) return DEFAULT_TEST_ROOTS;
+    const roots = manifest.workspaces
+      .filter((entry): entry is string => typeof entry === 'string')
+      .map((entry) => entry.replace(/\/\*+$/, ''));
+    return [...new Set(roots)];
+  } catch {
+    return DEFAULT_TEST_ROOTS;
   }
 }
 

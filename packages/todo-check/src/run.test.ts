@@ -106,7 +106,7 @@ describe('runTodoCheck', () => {
     const { code, stderr } = run(['TODO.md'], root);
     expect(code).toBe(1);
     expect(stderr[0]).toBe(
-      'TODO.md:2: OPS-1: evidence test "when Postgres is down, then ready answers 503" is not a test title in apps/** or packages/** *.test.ts',
+      'TODO.md:2: OPS-1: evidence test "when Postgres is down, then ready answers 503" is not a test title in any workspace\'s *.test.ts',
     );
   });
 
