@@ -41,6 +41,7 @@ const PUBLIC = 'gateway → identity GET /.well-known/jwks.json (public)';
 const AUTHENTICATED = 'gateway → identity GET /v1/users/me (ES256 + rate limit, Postgres)';
 const CACHED = 'gateway → orders GET /v1/products/:id (ES256 + rate limit, cached)';
 const CACHED_WARN = `${CACHED}, LOG_LEVEL=warn`;
+const CACHED_CONTROL = `${CACHED}, same again in other processes (control)`;
 const CACHED_SDK_OFF = `${CACHED}, OTEL_SDK_DISABLED=true`;
 const CACHED_OTLP = `${CACHED}, spans to loopback OTLP`;
 const CACHED_OTLP_SAMPLED = `${CACHED}, spans to loopback OTLP, OTEL_TRACES_SAMPLER_ARG=0.1`;
@@ -183,6 +184,8 @@ function machine() {
 
 const VARIANTS: readonly Variant[] = [
   { key: 'info', env: { LOG_LEVEL: 'info' } },
+  // The same as info, in other processes: the gap between the two is the noise floor.
+  { key: 'control', env: { LOG_LEVEL: 'info' } },
   { key: 'warn', env: { LOG_LEVEL: 'warn' } },
   { key: 'sdk-off', env: { LOG_LEVEL: 'info', OTEL_SDK_DISABLED: 'true' } },
   // The OTLP endpoint of the otlp* variants is filled in once the sink listens.
@@ -303,6 +306,7 @@ async function main() {
           ]),
       },
       cachedThrough('info', CACHED),
+      cachedThrough('control', CACHED_CONTROL),
       cachedThrough('warn', CACHED_WARN),
       cachedThrough('sdk-off', CACHED_SDK_OFF),
       cachedThrough('otlp', CACHED_OTLP),

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { openSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A server process the bench started, pinned to a core, with the end of its stderr kept. */
@@ -35,9 +36,14 @@ export function startPinned(
   env: Readonly<Record<string, string>>,
   cwd?: string,
 ): Server {
+  // BENCH_LOG_DIR keeps each server's stdout (its log lines) in a file, to find out why a
+  // scenario failed; the figures of such a run include the cost of a real file.
+  const logDir = process.env.BENCH_LOG_DIR;
+  const stdout =
+    logDir === undefined ? 'ignore' : openSync(`${logDir}/${name}-${Date.now()}.log`, 'w');
   const child = spawn('taskset', ['-c', String(core), command, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
     ...(cwd === undefined ? {} : { cwd }),
   });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
