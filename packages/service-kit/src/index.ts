@@ -9,6 +9,8 @@ export { type CheckResult, type CheckStatus, type ReadinessCheck, runCheck } fro
 export { type LoadSheddingOptions, letThrough } from './load-shedding.ts';
 export type { ServiceOptions } from './options.ts';
 export { REQUEST_ID_HEADER } from './request-id.ts';
+// Also brings the route config types (`bodyless`, `conventions`) to apps built against dist.
+export { conventionViolations } from './route-conventions.ts';
 export {
   type ShutdownOptions,
   type ShutdownResult,
