@@ -73,13 +73,18 @@ has_image redis:7 || docker build -q -t redis:7 -f "$stand_ins/redis.Dockerfile"
 
 log "App images (infra/docker/Dockerfile)"
 export DOCKER_BUILDKIT=1
+# The build context is the committed tree (HEAD), not the working tree: what CI would build,
+# whatever is half-edited in the checkout.
+# CONTAINERS_CONTEXT_TAR overrides it with a prepared tarball (a release archive, a patched tree).
+context=${CONTAINERS_CONTEXT_TAR:-$work/context.tar}
+[ -n "${CONTAINERS_CONTEXT_TAR:-}" ] || git archive --format=tar -o "$context" HEAD
 ca=/etc/ssl/certs/ca-certificates.crt
 build() { # tag, APP, [target]
   local started=$SECONDS
   docker build -f infra/docker/Dockerfile --build-arg APP="$2" ${3:+--target "$3"} \
-    --build-arg VERSION=0.0.0-local --build-arg REVISION="$(git rev-parse --short HEAD)" \
+    --build-arg VERSION=0.0.0-local --build-arg REVISION="$(git rev-parse HEAD)" \
     --build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-    --secret "id=npm-ca,src=$ca" -t "$1" . >"$work/build-${1//[:\/]/_}.log" 2>&1 \
+    --secret "id=npm-ca,src=$ca" -t "$1" - <"$context" >"$work/build-${1//[:\/]/_}.log" 2>&1 \
     || { tail -40 "$work/build-${1//[:\/]/_}.log" >&2; exit 1; }
   echo "built $1 in $((SECONDS - started)) s"
 }
