@@ -36,7 +36,11 @@ describe('validateOptions', () => {
       'CREATE_UNKNOWN_SERVICE',
       'unknown services payments, mail; choose from identity, orders, worker',
     ],
-    [['My API'], 'CREATE_INVALID_NAME', 'project name "My API" must be lowercase'],
+    [
+      ['My API'],
+      'CREATE_INVALID_NAME',
+      'project name "My API" must be lowercase (taken from the directory; pass --name)',
+    ],
     [
       ['x', '--name', 'http'],
       'CREATE_INVALID_NAME',

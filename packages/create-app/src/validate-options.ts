@@ -34,7 +34,9 @@ export function validateOptions(args: CliArgs, cwd: string): CreateOptions {
   const { name, scope: scopeOfName } = splitScopedName(args.name ?? basename(targetDir));
   const nameProblem = packageNameProblem(name);
   if (nameProblem !== undefined) {
-    throw new CreateAppError('CREATE_INVALID_NAME', `project name "${name}" ${nameProblem}`);
+    // A name taken from the directory surprises: say where it came from and how to choose another.
+    const hint = args.name === undefined ? ' (taken from the directory; pass --name)' : '';
+    throw new CreateAppError('CREATE_INVALID_NAME', `project name "${name}" ${nameProblem}${hint}`);
   }
   const scope = (args.scope ?? scopeOfName ?? name).replace(/^@/, '');
   const scopeProblem = packageNameProblem(`@${scope}/gateway`);
