@@ -18,8 +18,21 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+const cleanups: Array<() => Promise<void>> = [];
+
+/** Runs `cleanup` if the bench is interrupted (Ctrl-C, SIGTERM): throwaway databases get dropped. */
+export function onInterrupt(cleanup: () => Promise<void>): void {
+  cleanups.push(cleanup);
+}
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => process.exit(130));
+  process.once(signal, () => {
+    // Bounded: an interrupted bench must end even if a cleanup hangs.
+    const deadline = new Promise((resolve) => setTimeout(resolve, 15_000).unref());
+    void Promise.race([Promise.allSettled(cleanups.map((cleanup) => cleanup())), deadline]).then(
+      () => process.exit(130),
+    );
+  });
 }
 
 /**
@@ -38,9 +51,11 @@ export function startPinned(
 ): Server {
   // BENCH_LOG_DIR keeps each server's stdout (its log lines) in a file, to find out why a
   // scenario failed; the figures of such a run include the cost of a real file.
+  // BENCH_LOG_NAMES (comma-separated) narrows it to some servers.
   const logDir = process.env.BENCH_LOG_DIR;
-  const stdout =
-    logDir === undefined ? 'ignore' : openSync(`${logDir}/${name}-${Date.now()}.log`, 'w');
+  const logNames = process.env.BENCH_LOG_NAMES?.split(',');
+  const keepLog = logDir !== undefined && (logNames === undefined || logNames.includes(name));
+  const stdout = keepLog ? openSync(`${logDir}/${name}-${Date.now()}.log`, 'w') : 'ignore';
   const child = spawn('taskset', ['-c', String(core), command, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', stdout, 'pipe'],

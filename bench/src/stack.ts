@@ -2,7 +2,14 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { freePort, type Server, startPinned, stop, waitUntilReady } from './processes.ts';
+import {
+  freePort,
+  onInterrupt,
+  type Server,
+  startPinned,
+  stop,
+  waitUntilReady,
+} from './processes.ts';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,7 +91,13 @@ export async function startStack(variants: readonly Variant[]): Promise<Stack> {
     return url.toString();
   };
 
-  const close = async () => {
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= closeOnce();
+    return closed;
+  };
+  onInterrupt(close);
+  const closeOnce = async () => {
     await Promise.all(servers.map((server) => stop(server)));
     for (const name of Object.values(databases)) {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -38,7 +38,7 @@ only mean something side by side on one machine, so every row is measured in the
 - Node ${machine.nodeVersion}
 - Load generator: ${run.generator}
 - Command: \`npm run bench\` (from the repository root; \`BENCH_ROUNDS=${run.rounds} BENCH_SECONDS=${run.seconds} BENCH_WARMUP_SECONDS=${run.warmupSeconds} BENCH_CONNECTIONS=${run.connections}\` are the defaults)
-- Whole run: ${run.elapsedSeconds} s; 1-minute load average ${run.loadAverage} (anything well above
+${process.env.BENCH_LOG_DIR === undefined ? '' : `- Log lines of ${process.env.BENCH_LOG_NAMES ?? 'every server'} went to files (BENCH_LOG_DIR), not /dev/null\n`}- Whole run: ${run.elapsedSeconds} s; 1-minute load average ${run.loadAverage} (anything well above
   the bench's own ~2 means other work shared the cores: trust the CPU µs/req columns over req/s)
 
 ## Method
