@@ -11,12 +11,13 @@ import type { Service } from '@groundwork/service-kit';
 import { usePostgres, useRedis } from '@groundwork/testing/vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadOrdersConfig } from '../src/config.ts';
 import type { TenantDatabase } from '../src/data/tenant-database.ts';
 import { ordersTemplate } from './orders-database.ts';
+import { testPool } from './test-pool.ts';
 
 export const TEST_ISSUER = 'https://identity.orders.test';
 
@@ -89,7 +90,7 @@ export function useOrdersApp(): OrdersApp {
     keys = createLocalKeyResolver({ keys: [generated.publicJwk] });
     app = await buildApp({ config: envOf(), keys });
     await app.ready();
-    admin = new pg.Pool({ connectionString: db.url, max: 4 });
+    admin = testPool(db.url, 4);
   });
   afterAll(async () => {
     for (const other of others) await other.close();

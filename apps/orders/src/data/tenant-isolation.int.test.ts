@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { type Principal, runWithTenant } from '@groundwork/auth';
 import { createLogger } from '@groundwork/logger';
 import { describeWithServices, usePostgres } from '@groundwork/testing/vitest';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ordersTemplate } from '../../test/orders-database.ts';
+import { testPool } from '../../test/test-pool.ts';
 import { createTenantDatabase, type TenantDatabase } from './tenant-database.ts';
 
 describeWithServices('tenant isolation in the orders database', ['postgres'], () => {
@@ -23,7 +24,7 @@ describeWithServices('tenant isolation in the orders database', ['postgres'], ()
   let tenants: TenantDatabase;
 
   beforeAll(async () => {
-    admin = new pg.Pool({ connectionString: db.url, max: 2 });
+    admin = testPool(db.url);
     tenants = createTenantDatabase({
       url: db.url,
       role: 'orders_app',
