@@ -1,4 +1,4 @@
-// Entry point of `npm run pack-template` (and prepack): fills template/ from this repository.
+// Entry point of `npm run pack-template` (and prepack): fills template/ from the commit at HEAD.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -22,7 +22,17 @@ async function put(path: string, content = path): Promise<void> {
   await writeFile(join(repo, path), content);
 }
 
-const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'ignore' });
+const git = (...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], {
+    cwd: repo,
+    stdio: 'ignore',
+  });
+
+function commitAll(): void {
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'template');
+}
 
 describe('isTemplatePath', () => {
   it.each([
@@ -43,7 +53,7 @@ describe('isTemplatePath', () => {
 });
 
 describe('packTemplate', () => {
-  it('when a repository is packed, then only tracked or unignored files go in, under npm-safe names, with modes and version', async () => {
+  it('when a repository is packed, then its committed template files go in, under npm-safe names, with modes and version', async () => {
     await put('.gitignore', 'node_modules/\ndist/\n');
     await put('package.json', '{}');
     await put('package-lock.json', '{}');
@@ -57,11 +67,7 @@ describe('packTemplate', () => {
     await put('.env', 'SECRET=1');
     await put('.ci/run', '#!/bin/sh\n');
     await chmod(join(repo, '.ci/run'), 0o755);
-    await put('deleted.txt');
-    git('init', '-q');
-    git('add', '-A');
-    await rm(join(repo, 'deleted.txt'));
-    await put('untracked.md');
+    commitAll();
 
     const index = await packTemplate({ repoRoot: repo, outDir: out, version: '2.0.0' });
 
@@ -73,7 +79,6 @@ describe('packTemplate', () => {
       'biome.json',
       'package-lock.json',
       'package.json',
-      'untracked.md',
     ];
     expect(index).toEqual({ version: '2.0.0', files: expected, executable: ['.ci/run'] });
     expect(await readTemplateIndex(out)).toEqual(index);
@@ -86,17 +91,33 @@ describe('packTemplate', () => {
       'apps/orders/src/main.ts',
       'package.json',
       'template-index.json',
-      'untracked.md',
     ]);
     expect(await readFile(join(out, '_gitignore'), 'utf8')).toBe('node_modules/\ndist/\n');
   });
 
+  it('when the checkout has uncommitted edits, new and deleted files, then the committed tree is packed', async () => {
+    await put('edited.ts', 'committed');
+    await put('deleted.ts', 'committed');
+    commitAll();
+    await put('edited.ts', 'half-edited {');
+    await rm(join(repo, 'deleted.ts'));
+    await put('untracked.ts', 'new');
+
+    const index = await packTemplate({ repoRoot: repo, outDir: out, version: '1.0.0' });
+
+    expect(index.files).toEqual(['deleted.ts', 'edited.ts']);
+    expect(await readFile(join(out, 'edited.ts'), 'utf8')).toBe('committed');
+    expect(await readFile(join(out, 'deleted.ts'), 'utf8')).toBe('committed');
+  });
+
   it('when packed again, then files from the previous pack are gone', async () => {
     await put('a.txt');
-    git('init', '-q');
+    commitAll();
     await packTemplate({ repoRoot: repo, outDir: out, version: '1.0.0' });
-    await rm(join(repo, 'a.txt'));
+    git('rm', '-q', 'a.txt');
     await put('b.txt');
+    git('add', 'b.txt');
+    git('commit', '-q', '-m', 'next');
 
     await packTemplate({ repoRoot: repo, outDir: out, version: '1.0.1' });
 
@@ -107,7 +128,7 @@ describe('packTemplate', () => {
   it('when a file would be stored under the name of another, then packing is refused', async () => {
     await put('.gitignore', '');
     await put('_gitignore', '');
-    git('init', '-q');
+    commitAll();
 
     await expect(packTemplate({ repoRoot: repo, outDir: out, version: '1.0.0' })).rejects.toThrow(
       'template: .gitignore is packed as _gitignore, which the repository also has',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, lstat, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CLI_WORKSPACE } from './services.ts';
@@ -11,7 +11,7 @@ const run = promisify(execFile);
 const NEVER_PACKED_SEGMENTS = new Set(['node_modules', 'dist', '.turbo', 'reports', 'coverage']);
 
 /**
- * Whether a repository file belongs in the template. Git already leaves out what .gitignore
+ * Whether a committed file belongs in the template. Git already leaves out what .gitignore
  * names; this is the second fence, and it also keeps the CLI itself out of the projects it makes.
  */
 export function isTemplatePath(path: string): boolean {
@@ -23,44 +23,62 @@ export function isTemplatePath(path: string): boolean {
   return !(base === '.env' || (base.startsWith('.env.') && base !== '.env.example'));
 }
 
-/** Files git tracks or would track (untracked but not ignored), that exist on disk. */
-export async function listRepoFiles(repoRoot: string): Promise<string[]> {
-  const { stdout } = await run(
-    'git',
-    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-    { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 },
-  );
-  const paths = [...new Set(stdout.split('\0').filter((path) => path !== ''))].sort();
-  const files: string[] = [];
-  for (const path of paths) {
-    // Deleted-but-tracked files and symlinks are not part of what a project gets.
-    const stat = await lstat(join(repoRoot, path)).catch(() => undefined);
-    if (stat?.isFile()) files.push(path);
+/** A file of the committed tree: path, blob id, and whether git records it as executable. */
+export interface CommittedFile {
+  path: string;
+  blob: string;
+  executable: boolean;
+}
+
+/**
+ * The regular files of the tree at `ref`. Symlinks and submodules are not part of what a project
+ * gets. Only what .gitignore let through was ever committed, so ignored files never appear.
+ */
+export async function listCommittedFiles(repoRoot: string, ref: string): Promise<CommittedFile[]> {
+  const { stdout } = await run('git', ['ls-tree', '-r', '-z', '--full-tree', ref], {
+    cwd: repoRoot,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const files: CommittedFile[] = [];
+  for (const entry of stdout.split('\0')) {
+    // "<mode> <type> <blob>\t<path>"
+    const match = /^(100644|100755) blob ([0-9a-f]+)\t(.+)$/s.exec(entry);
+    if (match?.[2] !== undefined && match[3] !== undefined) {
+      files.push({ path: match[3], blob: match[2], executable: match[1] === '100755' });
+    }
   }
   return files;
 }
 
 /**
- * Copies the repository's template files into `outDir` (emptied first) with a template-index.json
- * that lists them, their modes and the version. Runs at pack time, so the published CLI carries
- * the template and needs no network to create a project.
+ * Copies the template files of the committed tree at `ref` (HEAD by default) into `outDir`
+ * (emptied first) with a template-index.json that lists them, their modes and the version. The
+ * committed tree, never the checkout: an uncommitted, half-edited file must not ship (the same
+ * rule as the container builds). Runs at pack time, so the published CLI carries the template and
+ * needs no network to create a project.
  */
 export async function packTemplate(options: {
   repoRoot: string;
   outDir: string;
   version: string;
+  ref?: string;
 }): Promise<TemplateIndex> {
-  const files = (await listRepoFiles(options.repoRoot)).filter(isTemplatePath);
+  const committed = await listCommittedFiles(options.repoRoot, options.ref ?? 'HEAD');
+  const chosen = committed.filter((file) => isTemplatePath(file.path));
+  const files = chosen.map((file) => file.path);
   assertNoStoredPathCollision(files);
   await rm(options.outDir, { recursive: true, force: true });
-  const executable: string[] = [];
-  for (const path of files) {
-    const source = join(options.repoRoot, path);
-    const destination = join(options.outDir, storedPath(path));
+  for (const file of chosen) {
+    const destination = join(options.outDir, storedPath(file.path));
     await mkdir(dirname(destination), { recursive: true });
-    await copyFile(source, destination);
-    if (((await lstat(source)).mode & 0o111) !== 0) executable.push(path);
+    const { stdout } = await run('git', ['cat-file', 'blob', file.blob], {
+      cwd: options.repoRoot,
+      encoding: 'buffer',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    await writeFile(destination, stdout);
   }
+  const executable = chosen.filter((file) => file.executable).map((file) => file.path);
   const index: TemplateIndex = { version: options.version, files, executable };
   await writeFile(join(options.outDir, TEMPLATE_INDEX), `${JSON.stringify(index, null, 2)}\n`);
   return index;
