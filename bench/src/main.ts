@@ -176,8 +176,9 @@ async function chooseGenerator(raw: Scenario): Promise<{ generator: Generator; n
 
 function machine() {
   const nodeVersion = process.version;
+  // --all: this process is pinned to one core, and plain nproc counts only the cores it may use.
   const cpuModel = cpus()[0]?.model ?? 'unknown';
-  const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
+  const nproc = execFileSync('nproc', ['--all'], { encoding: 'utf8' }).trim();
   const kernel = execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim();
   return { nodeVersion, cpuModel, nproc, kernel };
 }
