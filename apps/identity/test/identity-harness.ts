@@ -6,7 +6,11 @@ import { buildApp, createIdentity, type Identity } from '../src/app.ts';
 import { type IdentityConfig, loadIdentityConfig } from '../src/config.ts';
 import { databaseOptionsOf } from '../src/data/db.ts';
 import { PrismaClient } from '../src/generated/prisma/client.ts';
-import { type Argon2Parameters, createPasswordHasher } from '../src/security/password-hasher.ts';
+import {
+  type Argon2Parameters,
+  createPasswordHasher,
+  type PasswordHasher,
+} from '../src/security/password-hasher.ts';
 
 export const TEST_ISSUER = 'http://identity.test';
 
@@ -33,6 +37,8 @@ export interface StartOptions {
   readonly redisPrefix: string;
   readonly env?: Record<string, string>;
   readonly argon2?: Argon2Parameters;
+  /** Replaces the argon2id hasher built from `argon2`, e.g. to count its work. */
+  readonly hasher?: PasswordHasher;
   readonly now?: () => Date;
   /** Hooks a test adds before the app is ready (Fastify refuses them afterwards). */
   readonly configure?: (app: Service) => void;
@@ -56,7 +62,7 @@ export async function startIdentity(options: StartOptions): Promise<IdentityInst
     settings: config,
     prisma: db.primary,
     redis,
-    hasher: await createPasswordHasher(options.argon2 ?? FAST_ARGON2),
+    hasher: options.hasher ?? (await createPasswordHasher(options.argon2 ?? FAST_ARGON2)),
     ...(options.now ? { now: options.now } : {}),
   });
   const app = await buildApp({
