@@ -1,7 +1,7 @@
 import { createTestDatabase } from '@groundwork/testing';
 import { usePostgres } from '@groundwork/testing/vitest';
 import pg from 'pg';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { PrismaClient } from '../test/fixtures/shop/src/generated/prisma/client.ts';
 import { shopMigrationsDir, shopTemplate } from '../test/support/shop-database.ts';
 import { createDatabaseClient, type DatabaseClient } from './create-database-client.ts';
@@ -24,6 +24,28 @@ afterEach(async () => {
 const tenantId = '00000000-0000-4000-8000-000000000001';
 
 describe('createDatabaseClient', () => {
+  test('when an idle connection fails before any Prisma query, then onPoolError hears it and nothing is thrown', async () => {
+    const heard: Error[] = [];
+    const client = open({
+      applicationName: 'db-idle-error-test',
+      onPoolError: (error) => heard.push(error),
+    });
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      // As at boot or under readiness probes only: connections of the pool, none of Prisma's.
+      await client.verifyConnection();
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE application_name = 'db-idle-error-test'`,
+      );
+
+      await vi.waitFor(() => expect(heard).toHaveLength(1));
+    } finally {
+      await admin.end();
+    }
+  });
+
   test('when sessions open, then they carry the statement timeout and application name', async () => {
     const { prisma } = open({ statementTimeoutMs: 1234, applicationName: 'orders-test' });
 

@@ -25,7 +25,10 @@ export interface DatabaseClientOptions {
   readonly statementTimeoutMs?: number;
   /** Shown in `pg_stat_activity.application_name`, e.g. the service name. */
   readonly applicationName?: string;
-  /** Errors of idle pooled connections (e.g. the server restarted); log them. */
+  /**
+   * Errors of idle pooled connections (e.g. the server restarted); log them. The pool drops such
+   * a connection by itself; without this option the error is only swallowed, never thrown.
+   */
   readonly onPoolError?: (error: Error) => void;
   /**
    * Read replicas (`DATABASE_REPLICA_URLS`). When given, `prisma` sends reads outside
@@ -103,11 +106,11 @@ export function createDatabaseClient<Client extends { $disconnect(): Promise<voi
         : {}),
       ...(options.applicationName ? { application_name: options.applicationName } : {}),
     });
-    const adapter = new PrismaPg(pool, {
-      schema,
-      disposeExternalPool: true,
-      ...(options.onPoolError ? { onPoolError: options.onPoolError } : {}),
-    });
+    // On the pool from its birth, not through the adapter, which listens only from the first
+    // Prisma query: before it, a readiness probe's idle connection that fails (a restart, a
+    // failover, a dropped database) would be an uncaught error that ends the process.
+    pool.on('error', (error) => options.onPoolError?.(error));
+    const adapter = new PrismaPg(pool, { schema, disposeExternalPool: true });
     return { pool, client: new PrismaClient({ adapter }), server: describeServer(url), variable };
   };
 

@@ -47,13 +47,8 @@ export function createTenantDatabase(options: TenantDatabaseOptions): TenantData
     url: withSessionRole(options.url, options.role),
     poolSize: options.poolSize,
     applicationName: options.applicationName ?? 'orders',
+    onPoolError: (error) => options.logger.warn({ err: error }, 'idle database connection failed'),
   });
-  // On the pool itself, not through Prisma's adapter, which listens only from the first Prisma
-  // query: until then the boot check and readiness probes hold connections of their own, and
-  // an idle one that fails (a restart, a failover) would be an uncaught error, ending the process.
-  database.pool.on('error', (error) =>
-    options.logger.warn({ err: error }, 'idle database connection failed'),
-  );
   return {
     database,
     prisma: withTenancy(database.prisma, { tenant: currentOrgId, models: TENANT_MODELS }),
