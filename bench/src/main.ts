@@ -355,8 +355,9 @@ async function main() {
         atLeast: 0.15,
       },
       {
-        label: 'telemetry with OTLP unset vs OTEL_SDK_DISABLED (issue 8, ≤ 3 % lost)',
-        scenario: CACHED,
+        label:
+          'telemetry with OTLP unset (control pair) vs OTEL_SDK_DISABLED (issue 8, ≤ 3 % lost)',
+        scenario: CACHED_CONTROL,
         reference: CACHED_SDK_OFF,
         lossAtMost: 0.03,
       },
