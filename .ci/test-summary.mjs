@@ -8,27 +8,29 @@ const expectedMajor = readFileSync(join(root, '.nvmrc'), 'utf8').trim();
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const versions = new Set();
 
-for (const group of ['apps', 'packages']) {
-  let entries = [];
+// Every workspace of the root package.json: `apps/*` means each folder in apps/, `e2e` itself.
+const { workspaces = [] } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const folders = workspaces.flatMap((pattern) => {
+  if (!pattern.endsWith('/*')) return [pattern];
+  const parent = pattern.slice(0, -2);
   try {
-    entries = readdirSync(join(root, group));
+    return readdirSync(join(root, parent)).map((name) => join(parent, name));
+  } catch {
+    return [];
+  }
+});
+
+for (const folder of folders) {
+  let summary;
+  try {
+    summary = JSON.parse(readFileSync(join(root, folder, 'reports', 'test-summary.json'), 'utf8'));
   } catch {
     continue;
   }
-  for (const name of entries) {
-    let summary;
-    try {
-      summary = JSON.parse(
-        readFileSync(join(root, group, name, 'reports', 'test-summary.json'), 'utf8'),
-      );
-    } catch {
-      continue;
-    }
-    totals.passed += summary.passed;
-    totals.failed += summary.failed + summary.unhandledErrors;
-    totals.skipped += summary.skipped;
-    versions.add(summary.node);
-  }
+  totals.passed += summary.passed;
+  totals.failed += summary.failed + summary.unhandledErrors;
+  totals.skipped += summary.skipped;
+  versions.add(summary.node);
 }
 
 process.stdout.write(`Tests ran on Node ${[...versions].join(', ') || 'unknown'}\n`);
