@@ -10,7 +10,9 @@
  *    string literals. We send the script as one simple-protocol query (one implicit transaction),
  *    as the native engine does.
  * 3. `"char"` columns. The engine's schema describer reads pg_catalog columns of the one-byte
- *    `"char"` type (relkind, contype...), which adapter-pg cannot map. We relabel them as text.
+ *    `"char"` type (relkind, contype...), which adapter-pg cannot map. We let adapter-pg read them
+ *    as text, then report them to the engine as `Character`, the type its describer reads them as
+ *    (given `Text`, it panics on CHECK constraints: "Getting constraint_type ... as char failed").
  * 4. Sessions. The engine holds a session-level advisory lock while it migrates; the pool must not
  *    close idle connections under it, so `idleTimeoutMillis: 0`.
  */
@@ -28,11 +30,14 @@ import {
 import { debugEnabled, logDebug } from './tracing-log.js';
 
 const PG_TYPE = { char: 18, charArray: 1002, text: 25, textArray: 1009 };
+/** `ColumnTypeEnum.Character` of @prisma/driver-adapter-utils. */
+const CHARACTER_COLUMN = 6;
 
 /**
  * adapter-pg's classes are not exported; these are the members we correct.
  * @typedef {{
- *   performIO(query: unknown): Promise<{ fields?: { dataTypeID: number }[] } | undefined>,
+ *   performIO(query: unknown): Promise<{ fields?: { dataTypeID: number }[], rows?: unknown[] } | undefined>,
+ *   queryRaw(query: { sql: string }): Promise<unknown>,
  *   onError(error: unknown): never,
  * }} PgQueryable
  * @typedef {PgQueryable & {
@@ -163,20 +168,40 @@ function correctAdapter(adapter, label) {
 }
 
 /**
- * `pg` already parses `"char"` values as strings; only the type id adapter-pg maps needs to change.
+ * `pg` already parses `"char"` values as strings. adapter-pg maps type ids to column types in
+ * queryRaw, after performIO: performIO relabels `"char"` as text so the mapping succeeds and
+ * notes which columns it relabelled, keyed by the rows array (queryRaw returns that same array),
+ * and queryRaw then reports those columns as `Character`.
  * @template {PgQueryable} Q
  * @param {Q} queryable
  * @returns {Q}
  */
 function relabelCharColumns(queryable) {
+  /** @type {WeakMap<object, number[]>} */
+  const charColumnsOfRows = new WeakMap();
   const performIO = queryable.performIO.bind(queryable);
   queryable.performIO = async (query) => {
     const result = await performIO(query);
-    for (const field of result?.fields ?? []) {
-      if (field.dataTypeID === PG_TYPE.char) field.dataTypeID = PG_TYPE.text;
-      else if (field.dataTypeID === PG_TYPE.charArray) field.dataTypeID = PG_TYPE.textArray;
+    /** @type {number[]} */
+    const charColumns = [];
+    for (const [index, field] of (result?.fields ?? []).entries()) {
+      if (field.dataTypeID === PG_TYPE.char) {
+        field.dataTypeID = PG_TYPE.text;
+        charColumns.push(index);
+      } else if (field.dataTypeID === PG_TYPE.charArray) field.dataTypeID = PG_TYPE.textArray;
     }
+    if (charColumns.length > 0 && result?.rows) charColumnsOfRows.set(result.rows, charColumns);
     return result;
+  };
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query) => {
+    const resultSet = /** @type {{ columnTypes: number[], rows: object }} */ (
+      await queryRaw(query)
+    );
+    for (const index of charColumnsOfRows.get(resultSet.rows) ?? []) {
+      resultSet.columnTypes[index] = CHARACTER_COLUMN;
+    }
+    return resultSet;
   };
   return queryable;
 }

@@ -8,7 +8,12 @@ import { withMaintenanceClient } from './cli-commands.js';
 import { createMigrationAdapterFactory } from './migration-adapter.js';
 import { describePostgresUrl, isPostgresUrl, quoteIdent } from './postgres-url.js';
 import { logDebug, logInfo } from './tracing-log.js';
-import { lastPanicMessage, loadSchemaEngineWasm } from './wasm-engine.js';
+import { callWithTrapRetry } from './trap-retry.js';
+import {
+  instantiateFreshSchemaEngineWasm,
+  lastPanicMessage,
+  loadSchemaEngineWasm,
+} from './wasm-engine.js';
 
 /** Engine methods that pass straight through. */
 const ENGINE_METHODS = [
@@ -45,7 +50,8 @@ export async function serveJsonRpc({ datamodels, datasource }) {
         process.stderr.write(`${parts.join(' ')}\n`);
       };
 
-  const { SchemaEngine, version, wasmFile } = loadSchemaEngineWasm();
+  const { version, wasmFile } = loadSchemaEngineWasm();
+  let { SchemaEngine } = loadSchemaEngineWasm();
   logInfo('Starting schema engine RPC server', { git_hash: version, wasm: wasmFile });
 
   /** @param {RpcMessage} message */
@@ -98,6 +104,30 @@ export async function serveJsonRpc({ datamodels, datasource }) {
     return engine;
   };
 
+  /**
+   * After a trap: the trapped engine is dropped, not freed (its instance is dead), its adapters'
+   * pools are closed (dropping any shadow database they created), and the next getEngine() builds
+   * a new engine on a fresh wasm instance.
+   */
+  const restartEngine = async () => {
+    const stale = adapters;
+    engine = undefined;
+    adapters = undefined;
+    await stale?.disposeAll().catch(() => undefined);
+    ({ SchemaEngine } = await instantiateFreshSchemaEngineWasm());
+  };
+
+  /**
+   * One engine call, repeated on a fresh instance if it traps and the method is safe to repeat
+   * (see trap-retry.js).
+   * @template T
+   * @param {string} method
+   * @param {(running: WasmSchemaEngine) => Promise<T>} call
+   * @returns {Promise<T>}
+   */
+  const runEngine = (method, call) =>
+    callWithTrapRetry(method, async () => call(await getEngine()), restartEngine);
+
   /** @type {Record<string, (params: any) => Promise<unknown>>} */
   const handlers = {
     async createDatabase(params) {
@@ -106,13 +136,14 @@ export async function serveJsonRpc({ datamodels, datasource }) {
       await withMaintenanceClient(url, (c) => c.query(`CREATE DATABASE ${quoteIdent(database)}`));
       return { databaseName: database };
     },
-    getDatabaseVersion: async (params) => (await getEngine()).version(params ?? null),
-    version: async (params) => (await getEngine()).version(params ?? null),
+    getDatabaseVersion: (params) =>
+      runEngine('getDatabaseVersion', (running) => running.version(params ?? null)),
+    version: (params) => runEngine('version', (running) => running.version(params ?? null)),
     debugPanic: async () => (await getEngine()).debugPanic(),
     // The native engine prints a diff through a `print` request to the CLI and returns
     // `stdout: null`; the CLI's `--output` and `--exit-code` handling rely on that.
     async diff(params) {
-      const { exitCode, stdout } = await (await getEngine()).diff(params);
+      const { exitCode, stdout } = await runEngine('diff', (running) => running.diff(params));
       if (stdout) await requestFromCli('print', { content: stdout.replace(/\n$/, '') });
       return { exitCode, stdout: null };
     },
@@ -131,33 +162,35 @@ export async function serveJsonRpc({ datamodels, datasource }) {
     evaluateDataLoss: (params) => withWarmMigrationCache('evaluateDataLoss', params),
   };
   for (const method of ENGINE_METHODS) {
-    handlers[method] = async (params) => {
-      const running = /** @type {Record<string, (p: unknown) => Promise<unknown>>} */ (
-        /** @type {unknown} */ (await getEngine())
-      );
-      // Called as a method: wasm-bindgen needs `this`.
-      return (await running[method]?.(params)) ?? {};
-    };
+    handlers[method] = (params) =>
+      runEngine(method, async (running) => {
+        const methods = /** @type {Record<string, (p: unknown) => Promise<unknown>>} */ (
+          /** @type {unknown} */ (running)
+        );
+        // Called as a method: wasm-bindgen needs `this`.
+        return (await methods[method]?.(params)) ?? {};
+      });
   }
 
   /**
    * @param {'createMigration' | 'evaluateDataLoss'} method
    * @param {any} params
    */
-  async function withWarmMigrationCache(method, params) {
-    const running = await getEngine();
-    try {
-      return await running[method](params);
-    } catch (error) {
-      if (!COLD_CACHE.test(String(/** @type {Error} */ (error)?.message))) throw error;
-      logDebug(`${method}: cold migration cache, warming it with diagnoseMigrationHistory`);
-      await running.diagnoseMigrationHistory({
-        migrationsList: params.migrationsList,
-        optInToShadowDatabase: true,
-        filters: params.filters ?? { externalTables: [], externalEnums: [] },
-      });
-      return running[method](params);
-    }
+  function withWarmMigrationCache(method, params) {
+    return runEngine(method, async (running) => {
+      try {
+        return await running[method](params);
+      } catch (error) {
+        if (!COLD_CACHE.test(String(/** @type {Error} */ (error)?.message))) throw error;
+        logDebug(`${method}: cold migration cache, warming it with diagnoseMigrationHistory`);
+        await running.diagnoseMigrationHistory({
+          migrationsList: params.migrationsList,
+          optInToShadowDatabase: true,
+          filters: params.filters ?? { externalTables: [], externalEnums: [] },
+        });
+        return running[method](params);
+      }
+    });
   }
 
   // The engine's methods take `&mut self`: one call at a time, in arrival order.

@@ -17,6 +17,7 @@ import { parseEngineArgs } from './cli-args.js';
 import { runCliCommand } from './cli-commands.js';
 import { serveJsonRpc } from './rpc-server.js';
 import { logError } from './tracing-log.js';
+import { claimStrayTrap } from './trap-retry.js';
 import { loadSchemaEngineWasm } from './wasm-engine.js';
 
 /** The CLI treats exit code 101 as a panic and shows the last ERROR line. */
@@ -29,7 +30,17 @@ function panic(error) {
   process.exit(PANIC_EXIT_CODE);
 }
 
-process.on('unhandledRejection', panic);
+/**
+ * A wasm trap thrown from a callback belongs to the RPC in progress, which retries or reports it
+ * (trap-retry.js); anything else ends the process as a panic.
+ * @param {unknown} error
+ */
+function onStrayError(error) {
+  if (!claimStrayTrap(error)) panic(error);
+}
+
+process.on('unhandledRejection', onStrayError);
+process.on('uncaughtException', onStrayError);
 
 async function main() {
   const args = parseEngineArgs(process.argv.slice(2));

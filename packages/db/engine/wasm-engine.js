@@ -75,7 +75,8 @@ export function candidateWasmFiles(choice = process.env.GROUNDWORK_SCHEMA_ENGINE
 }
 
 /**
- * @typedef {{ SchemaEngine: typeof glue.SchemaEngine, version: string, wasmFile: string }} LoadedEngine
+ * @typedef {{ SchemaEngine: typeof glue.SchemaEngine, version: string, wasmFile: string,
+ *             module: WebAssembly.Module }} LoadedEngine
  */
 
 /** @type {LoadedEngine | undefined} */
@@ -100,7 +101,7 @@ export function loadSchemaEngineWasm() {
       const exports = /** @type {{ __wbindgen_start(): void }} */ (instance.exports);
       glue.__wbg_set_wasm(exports);
       exports.__wbindgen_start();
-      loaded = { SchemaEngine: glue.SchemaEngine, version: glue.version(), wasmFile };
+      loaded = { SchemaEngine: glue.SchemaEngine, version: glue.version(), wasmFile, module };
       return loaded;
     } catch (error) {
       lastError = error;
@@ -108,6 +109,31 @@ export function loadSchemaEngineWasm() {
     }
   }
   throw lastError;
+}
+
+let freshInstances = 0;
+
+/**
+ * A new instance of the loaded wasm, with its own copy of the glue, for when the current one has
+ * trapped. The glue keeps per-instance state in module variables (the exports, cached views of
+ * the instance's memory, finalizers that free engines), so pointing the shared glue at a new
+ * instance would leave those views on the dead instance's memory; a distinct module URL makes
+ * Node evaluate a separate glue module.
+ * @returns {Promise<LoadedEngine>}
+ */
+export async function instantiateFreshSchemaEngineWasm() {
+  const { module, wasmFile } = loadSchemaEngineWasm();
+  freshInstances += 1;
+  const freshGlue = /** @type {typeof glue} */ (
+    await import(
+      `${import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg')}?instance=${freshInstances}`
+    )
+  );
+  const instance = new WebAssembly.Instance(module, { [GLUE_MODULE_NAME]: freshGlue });
+  const exports = /** @type {{ __wbindgen_start(): void }} */ (instance.exports);
+  freshGlue.__wbg_set_wasm(exports);
+  exports.__wbindgen_start();
+  return { SchemaEngine: freshGlue.SchemaEngine, version: freshGlue.version(), wasmFile, module };
 }
 
 /**

@@ -314,6 +314,20 @@ CREATE TRIGGER user_default_name BEFORE INSERT ON "User" FOR EACH ROW EXECUTE FU
       expect(result.output).toContain('enum Role');
     });
 
+    test('when db pull reads a CHECK constraint, then the engine gets its "char" type as a character, not text, and does not panic', async () => {
+      await query(devUrl, `ALTER TABLE "User" ADD CONSTRAINT user_email_check CHECK (email <> '')`);
+      try {
+        const result = await prisma(['db', 'pull', '--print']);
+
+        // Read as text, contype made the engine panic, and the CLI sometimes still exited 0.
+        expect(result.output).not.toMatch(/RuntimeError|panicked/);
+        expectExit(result, 0);
+        expect(result.output).toContain('model User');
+      } finally {
+        await query(devUrl, 'ALTER TABLE "User" DROP CONSTRAINT user_email_check');
+      }
+    });
+
     test('when db execute gets a script with ";" inside a string, then it runs it as written', async () => {
       const script = `INSERT INTO "User" (id, email) VALUES ('x1', 'a;b@example.com');`;
 
