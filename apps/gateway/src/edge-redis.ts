@@ -20,17 +20,9 @@ export function createEdgeRedis(url: string, commandTimeoutMs: number): Redis {
 
 /**
  * Revoked tokens are refused at the edge too (one EXISTS per request, cached tokens included).
- * A lookup that fails lets the request through: every service verifies the token again against
- * the same deny-list and fails closed, so a Redis outage costs the gateway's extra layer, not
- * the availability of every route.
+ * A lookup that fails lets the request through: the services verify the token again against the
+ * same deny-list, so a Redis outage costs the gateway's extra layer, not every route.
  */
 export function edgeRevocationCheck(redis: Redis): RevocationCheck {
-  const isRevoked = redisRevocationCheck(redis);
-  return async (principal) => {
-    try {
-      return await isRevoked(principal);
-    } catch {
-      return false;
-    }
-  };
+  return redisRevocationCheck(redis, { whenUnavailable: 'allow' });
 }

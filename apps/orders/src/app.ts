@@ -1,4 +1,4 @@
-import { createRemoteKeyResolver, type KeyResolver } from '@groundwork/auth';
+import { createRemoteKeyResolver, type KeyResolver, redisRevocationCheck } from '@groundwork/auth';
 import { authenticate } from '@groundwork/auth/fastify';
 import { createCacheRedisClient } from '@groundwork/cache';
 import { createLogger, type Logger } from '@groundwork/logger';
@@ -86,7 +86,14 @@ export async function buildApp(deps: OrdersDeps): Promise<Service> {
 
   await app.register(async (v1: Service) => {
     // Zero trust: tokens are verified here too, whatever the gateway did.
-    await v1.register(authenticate, { keys, issuer: config.TOKEN_ISSUER });
+    await v1.register(authenticate, {
+      keys,
+      issuer: config.TOKEN_ISSUER,
+      // A logout or a removed membership ends tokens here too, within a second. Redis only
+      // caches for orders, so while it is down reads go on and the gateway's check is the one
+      // that stands (ADR 0008).
+      isRevoked: redisRevocationCheck(redis, { whenUnavailable: 'allow' }),
+    });
     await v1.register(productRoutes, { products, productCache });
     await v1.register(orderRoutes, { orders, productCache, flags });
     await v1.register(graphql, {

@@ -46,6 +46,7 @@ export { isRole, type Principal, ROLES, type Role } from './principal.ts';
 export {
   REVOKED_TOKEN_KEY_PREFIX,
   type RevocationCheck,
+  type RevocationCheckOptions,
   type RevocationStore,
   redisRevocationCheck,
   refuseIfRevoked,

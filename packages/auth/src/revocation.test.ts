@@ -81,4 +81,19 @@ describe('revocation', () => {
       }),
     ).rejects.toBe(down);
   });
+
+  test('when the deny-list is down and the check may allow, then the token verifies; by default it is refused', async () => {
+    const down = {
+      async exists(): Promise<number> {
+        throw new Error('connection refused');
+      },
+    };
+    const verify = (isRevoked: ReturnType<typeof redisRevocationCheck>) =>
+      verifyAccessToken(token, { keys, issuer: ISSUER, now: () => NOW, isRevoked });
+
+    await expect(
+      verify(redisRevocationCheck(down, { whenUnavailable: 'allow' })),
+    ).resolves.toMatchObject({ jti });
+    await expect(verify(redisRevocationCheck(down))).rejects.toThrow('connection refused');
+  });
 });

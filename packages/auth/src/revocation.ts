@@ -25,15 +25,36 @@ export interface RevocationStore {
   exists(key: string): Promise<number>;
 }
 
+export interface RevocationCheckOptions {
+  /**
+   * What an unreachable deny-list means. `refuse` (the default) fails closed: right for the
+   * issuer and for any verifier that is the last line. `allow` lets the token through: for a
+   * layer that another one backs, or a service that must keep answering when Redis is down.
+   */
+  readonly whenUnavailable?: 'refuse' | 'allow';
+}
+
 /**
  * An `isRevoked` for `verifyAccessToken` and `authenticate`: one `EXISTS` per verified token,
- * O(1) and a single round trip. A Redis error rejects, so verification fails closed.
+ * O(1) and a single round trip. By default a Redis error rejects, so verification fails closed.
  *
  * @example
  * await app.register(authenticate, { keys, issuer, isRevoked: redisRevocationCheck(redis) });
  */
-export function redisRevocationCheck(store: RevocationStore): RevocationCheck {
-  return async (principal) => (await store.exists(revokedTokenKey(principal.jti))) > 0;
+export function redisRevocationCheck(
+  store: RevocationStore,
+  options: RevocationCheckOptions = {},
+): RevocationCheck {
+  const isRevoked = async (principal: Principal) =>
+    (await store.exists(revokedTokenKey(principal.jti))) > 0;
+  if (options.whenUnavailable !== 'allow') return isRevoked;
+  return async (principal) => {
+    try {
+      return await isRevoked(principal);
+    } catch {
+      return false;
+    }
+  };
 }
 
 /**

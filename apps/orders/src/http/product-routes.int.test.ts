@@ -1,4 +1,6 @@
+import { revokedTokenKey } from '@groundwork/auth';
 import { describeWithServices } from '@groundwork/testing/vitest';
+import { Redis } from 'ioredis';
 import { expect, test } from 'vitest';
 import { type Caller, newOrg, productBody, useOrdersApp } from '../../test/orders-app.ts';
 
@@ -133,6 +135,25 @@ describeWithServices('/v1/products', ['postgres', 'redis'], () => {
     });
     expect(forged.statusCode).toBe(401);
     expect(forged.json()).toMatchObject({ code: 'AUTH_TOKEN_INVALID' });
+  });
+
+  test('when a token is revoked, then orders refuses it on the next request, gateway or not', async () => {
+    const token = await orders.tokenFor({ org: newOrg(), role: 'viewer' });
+    const headers = { authorization: `Bearer ${token}` };
+    expect((await orders.call('GET', '/v1/products', { headers })).statusCode).toBe(200);
+    // Identity writes the deny-list entry unprefixed, where every verifier reads it.
+    const { jti } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+    const denyList = new Redis(orders.redisUrl);
+    await denyList.set(revokedTokenKey(jti), '1', 'PX', 60_000);
+    try {
+      const refused = await orders.call('GET', '/v1/products', { headers });
+
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toMatchObject({ code: 'AUTH_TOKEN_INVALID' });
+    } finally {
+      await denyList.del(revokedTokenKey(jti));
+      await denyList.quit();
+    }
   });
 
   test('when a token names an organization that is not a UUID, then 403 ORDERS_TENANT_UNKNOWN', async () => {
