@@ -1,13 +1,7 @@
-import { describeWithServices, usePostgres, useRedis } from '@groundwork/testing/vitest';
+import { describeWithServices } from '@groundwork/testing/vitest';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { identityTemplate } from '../test/identity-database.ts';
-import {
-  bearer,
-  FAST_ARGON2,
-  type IdentityInstance,
-  startIdentity,
-} from '../test/identity-harness.ts';
+import { beforeAll, expect, test } from 'vitest';
+import { bearer, FAST_ARGON2, useIdentity } from '../test/identity-harness.ts';
 import { DEMO_DATA, type SeedReport, seedDemoData } from './demo-data.ts';
 import { createPasswordHasher } from './security/password-hasher.ts';
 
@@ -15,9 +9,7 @@ const [acme, globex] = DEMO_DATA.organizations;
 if (!acme || !globex) throw new TypeError('The demo data has Acme Robotics and Globex.');
 
 describeWithServices('identity demo seed', ['postgres', 'redis'], () => {
-  const db = usePostgres({ template: identityTemplate });
-  const redis = useRedis();
-  let identity: IdentityInstance;
+  const identity = useIdentity();
   let firstRun: SeedReport;
 
   const seed = async () =>
@@ -47,15 +39,7 @@ describeWithServices('identity demo seed', ['postgres', 'redis'], () => {
     identity.app.inject({ method: 'POST', url: '/v1/auth/login', payload });
 
   beforeAll(async () => {
-    identity = await startIdentity({
-      databaseUrl: db.url,
-      redisUrl: redis.url,
-      redisPrefix: redis.prefix,
-    });
     firstRun = await seed();
-  });
-  afterAll(async () => {
-    await identity?.close();
   });
 
   test('when the demo seed runs twice, then the second run creates nothing and every table keeps its rows', async () => {

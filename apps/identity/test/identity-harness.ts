@@ -1,7 +1,9 @@
 import { createDatabaseClient, type DatabaseClient } from '@groundwork/db';
 import { createLogger } from '@groundwork/logger';
 import type { Service } from '@groundwork/service-kit';
+import { usePostgres, useRedis } from '@groundwork/testing/vitest';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp, createIdentity, type Identity } from '../src/app.ts';
 import { type IdentityConfig, loadIdentityConfig } from '../src/config.ts';
 import { databaseOptionsOf } from '../src/data/db.ts';
@@ -11,6 +13,7 @@ import {
   createPasswordHasher,
   type PasswordHasher,
 } from '../src/security/password-hasher.ts';
+import { identityTemplate } from './identity-database.ts';
 
 export const TEST_ISSUER = 'http://identity.test';
 
@@ -83,6 +86,62 @@ export async function startIdentity(options: StartOptions): Promise<IdentityInst
       await app.close();
       await db.disconnect();
       redis.disconnect();
+    },
+  };
+}
+
+/** What a test file chooses; the database and Redis prefix are the file's own. */
+export type UseIdentityOptions = Omit<StartOptions, 'databaseUrl' | 'redisUrl' | 'redisPrefix'>;
+
+/** The file's instance; its fields are readable only inside tests and hooks. */
+export interface IdentityHandle extends Omit<IdentityInstance, 'close'> {
+  readonly databaseUrl: string;
+}
+
+/**
+ * One identity instance over a database cloned from the migrated template and a Redis key prefix
+ * of its own, started before the file's own `beforeAll` hooks and closed after its tests. Call at
+ * the top of a `describeWithServices(..., ['postgres', 'redis'], ...)`.
+ */
+export function useIdentity(options: UseIdentityOptions = {}): IdentityHandle {
+  const db = usePostgres({ template: identityTemplate });
+  const redis = useRedis();
+  let instance: IdentityInstance | undefined;
+
+  beforeAll(async () => {
+    instance = await startIdentity({
+      databaseUrl: db.url,
+      redisUrl: redis.url,
+      redisPrefix: redis.prefix,
+      ...options,
+    });
+  });
+  afterAll(async () => {
+    await instance?.close();
+  });
+
+  const started = (): IdentityInstance => {
+    if (instance === undefined) throw new Error('the identity instance exists only inside tests');
+    return instance;
+  };
+  return {
+    get app() {
+      return started().app;
+    },
+    get identity() {
+      return started().identity;
+    },
+    get config() {
+      return started().config;
+    },
+    get db() {
+      return started().db;
+    },
+    get redis() {
+      return started().redis;
+    },
+    get databaseUrl() {
+      return db.url;
     },
   };
 }

@@ -1,33 +1,18 @@
 import { createLocalKeyResolver, DEFAULT_AUDIENCE, verifyAccessToken } from '@groundwork/auth';
-import { describeWithServices, usePostgres, useRedis } from '@groundwork/testing/vitest';
+import { describeWithServices } from '@groundwork/testing/vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { identityTemplate } from '../../test/identity-database.ts';
+import { expect, test } from 'vitest';
 import {
   bearer,
-  type IdentityInstance,
   PASSWORD,
   registerAndLogIn,
-  startIdentity,
   TEST_ISSUER,
   uniqueEmail,
+  useIdentity,
 } from '../../test/identity-harness.ts';
 
 describeWithServices('identity auth routes', ['postgres', 'redis'], () => {
-  const db = usePostgres({ template: identityTemplate });
-  const redis = useRedis();
-  let identity: IdentityInstance;
-
-  beforeAll(async () => {
-    identity = await startIdentity({
-      databaseUrl: db.url,
-      redisUrl: redis.url,
-      redisPrefix: redis.prefix,
-    });
-  });
-  afterAll(async () => {
-    await identity?.close();
-  });
+  const identity = useIdentity();
 
   const register = (payload: Record<string, unknown>) =>
     identity.app.inject({ method: 'POST', url: '/v1/auth/register', payload });

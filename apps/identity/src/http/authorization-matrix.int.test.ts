@@ -1,13 +1,11 @@
-import { describeWithServices, usePostgres, useRedis } from '@groundwork/testing/vitest';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { identityTemplate } from '../../test/identity-database.ts';
+import { describeWithServices } from '@groundwork/testing/vitest';
+import { beforeAll, expect, test } from 'vitest';
 import {
   bearer,
-  type IdentityInstance,
   registerAndLogIn,
   type SignedIn,
-  startIdentity,
   switchOrganization,
+  useIdentity,
 } from '../../test/identity-harness.ts';
 
 type Caller = 'anonymous' | 'member of A' | 'admin of A' | 'member of B';
@@ -27,9 +25,7 @@ interface RouteCase {
 }
 
 describeWithServices('authorization matrix', ['postgres', 'redis'], () => {
-  const db = usePostgres({ template: identityTemplate });
-  const redis = useRedis();
-  let identity: IdentityInstance;
+  const identity = useIdentity();
   let orgA: string;
   let owner: SignedIn;
   const tokens = new Map<Caller, string | undefined>();
@@ -47,11 +43,6 @@ describeWithServices('authorization matrix', ['postgres', 'redis'], () => {
   }
 
   beforeAll(async () => {
-    identity = await startIdentity({
-      databaseUrl: db.url,
-      redisUrl: redis.url,
-      redisPrefix: redis.prefix,
-    });
     const signedIn = await registerAndLogIn(identity.app);
     orgA = (
       await identity.app.inject({
@@ -83,9 +74,6 @@ describeWithServices('authorization matrix', ['postgres', 'redis'], () => {
     tokens.set('anonymous', undefined);
     tokens.set('member of A', (await joinA('member')).accessToken);
     tokens.set('admin of A', (await joinA('admin')).accessToken);
-  });
-  afterAll(async () => {
-    await identity?.close();
   });
 
   const fresh = async () => (await registerAndLogIn(identity.app)).email;

@@ -1,45 +1,34 @@
 import { PROBLEM_CONTENT_TYPE } from '@groundwork/errors';
-import { describeWithServices, usePostgres, useRedis } from '@groundwork/testing/vitest';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
-import { identityTemplate } from '../../test/identity-database.ts';
+import { describeWithServices } from '@groundwork/testing/vitest';
+import { afterEach, beforeAll, expect, test } from 'vitest';
 import {
   bearer,
-  type IdentityInstance,
   logIn,
   registerAndLogIn,
-  startIdentity,
   switchOrganization,
+  useIdentity,
 } from '../../test/identity-harness.ts';
 
 const CONNECTION_TIMEOUT_MS = 1000;
 
 describeWithServices('identity with its database pool exhausted', ['postgres', 'redis'], () => {
-  const db = usePostgres({ template: identityTemplate });
-  const redis = useRedis();
-  let identity: IdentityInstance;
+  const identity = useIdentity({
+    env: {
+      DATABASE_POOL_SIZE: '1',
+      DATABASE_CONNECTION_TIMEOUT_MS: String(CONNECTION_TIMEOUT_MS),
+      // Token checks use the key table as cached at sign-in: what is measured below is the
+      // route's own query waiting for a connection, not a key reload.
+      SIGNING_KEY_CACHE_MS: '600000',
+    },
+  });
   let email: string;
   let accessToken: string;
   let releaseHolder: (() => void) | undefined;
 
   beforeAll(async () => {
-    identity = await startIdentity({
-      databaseUrl: db.url,
-      redisUrl: redis.url,
-      redisPrefix: redis.prefix,
-      env: {
-        DATABASE_POOL_SIZE: '1',
-        DATABASE_CONNECTION_TIMEOUT_MS: String(CONNECTION_TIMEOUT_MS),
-        // Token checks use the key table as cached at sign-in: what is measured below is the
-        // route's own query waiting for a connection, not a key reload.
-        SIGNING_KEY_CACHE_MS: '600000',
-      },
-    });
     ({ email, accessToken } = await registerAndLogIn(identity.app));
   });
   afterEach(() => releaseHolder?.());
-  afterAll(async () => {
-    await identity?.close();
-  });
 
   /**
    * Takes the pool's only connection with an open transaction, as a slow request under load

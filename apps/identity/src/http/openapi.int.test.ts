@@ -1,24 +1,10 @@
-import { describeWithServices, usePostgres, useRedis } from '@groundwork/testing/vitest';
+import { describeWithServices } from '@groundwork/testing/vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { identityTemplate } from '../../test/identity-database.ts';
-import { type IdentityInstance, startIdentity } from '../../test/identity-harness.ts';
+import { expect, test } from 'vitest';
+import { useIdentity } from '../../test/identity-harness.ts';
 
 describeWithServices('identity OpenAPI document', ['postgres', 'redis'], () => {
-  const db = usePostgres({ template: identityTemplate });
-  const redis = useRedis();
-  let identity: IdentityInstance;
-
-  beforeAll(async () => {
-    identity = await startIdentity({
-      databaseUrl: db.url,
-      redisUrl: redis.url,
-      redisPrefix: redis.prefix,
-    });
-  });
-  afterAll(async () => {
-    await identity?.close();
-  });
+  const identity = useIdentity();
 
   test('when /openapi.json is fetched, then it is a valid OpenAPI 3.1 document that lists every identity route', async () => {
     const response = await identity.app.inject({ url: '/openapi.json' });

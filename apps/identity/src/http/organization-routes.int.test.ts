@@ -1,30 +1,15 @@
-import { describeWithServices, usePostgres, useRedis } from '@groundwork/testing/vitest';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { identityTemplate } from '../../test/identity-database.ts';
+import { describeWithServices } from '@groundwork/testing/vitest';
+import { describe, expect, test } from 'vitest';
 import {
   bearer,
-  type IdentityInstance,
   registerAndLogIn,
   type SignedIn,
-  startIdentity,
   switchOrganization,
+  useIdentity,
 } from '../../test/identity-harness.ts';
 
 describeWithServices('organizations and members', ['postgres', 'redis'], () => {
-  const db = usePostgres({ template: identityTemplate });
-  const redis = useRedis();
-  let identity: IdentityInstance;
-
-  beforeAll(async () => {
-    identity = await startIdentity({
-      databaseUrl: db.url,
-      redisUrl: redis.url,
-      redisPrefix: redis.prefix,
-    });
-  });
-  afterAll(async () => {
-    await identity?.close();
-  });
+  const identity = useIdentity();
 
   const call = (
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',

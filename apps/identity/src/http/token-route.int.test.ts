@@ -1,27 +1,14 @@
-import { describeWithServices, usePostgres, useRedis } from '@groundwork/testing/vitest';
+import { describeWithServices } from '@groundwork/testing/vitest';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { identityTemplate } from '../../test/identity-database.ts';
-import {
-  bearer,
-  type IdentityInstance,
-  registerAndLogIn,
-  startIdentity,
-} from '../../test/identity-harness.ts';
+import { beforeAll, expect, test } from 'vitest';
+import { bearer, registerAndLogIn, useIdentity } from '../../test/identity-harness.ts';
 
 describeWithServices('POST /v1/auth/token (client_credentials)', ['postgres', 'redis'], () => {
-  const db = usePostgres({ template: identityTemplate });
-  const redis = useRedis();
-  let identity: IdentityInstance;
+  const identity = useIdentity();
   let orgId: string;
   let client: { clientId: string; clientSecret: string };
 
   beforeAll(async () => {
-    identity = await startIdentity({
-      databaseUrl: db.url,
-      redisUrl: redis.url,
-      redisPrefix: redis.prefix,
-    });
     const owner = await registerAndLogIn(identity.app);
     orgId = (
       await identity.app.inject({
@@ -36,9 +23,6 @@ describeWithServices('POST /v1/auth/token (client_credentials)', ['postgres', 'r
       name: 'billing',
       scopes: ['orders:read', 'catalog:read'],
     });
-  });
-  afterAll(async () => {
-    await identity?.close();
   });
 
   const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();

@@ -1,15 +1,13 @@
 import { createRemoteKeyResolver, verifyAccessToken } from '@groundwork/auth';
-import { describeWithServices, usePostgres, useRedis } from '@groundwork/testing/vitest';
+import { describeWithServices } from '@groundwork/testing/vitest';
 import { decodeProtectedHeader } from 'jose';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { identityTemplate } from '../../test/identity-database.ts';
+import { beforeAll, expect, test } from 'vitest';
 import {
-  type IdentityInstance,
   logIn,
   PASSWORD,
-  startIdentity,
   TEST_ISSUER,
   uniqueEmail,
+  useIdentity,
 } from '../../test/identity-harness.ts';
 import { runKeyRotationJob } from '../key-rotation-job.ts';
 
@@ -17,29 +15,23 @@ const SECOND = 1000;
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 describeWithServices('signing key rotation end to end', ['postgres', 'redis'], () => {
-  const db = usePostgres({ template: identityTemplate });
-  const redis = useRedis();
-  let identity: IdentityInstance;
   let jwksUrl: string;
   let jwksFetches = 0;
   // One clock for the issuer and the verifiers: rotation spans weeks, the test a second.
   let clock = T0;
   const now = () => new Date(clock);
   const email = uniqueEmail();
+  const identity = useIdentity({
+    // No key table cache, so each step below is seen at once.
+    env: { SIGNING_KEY_CACHE_MS: '0' },
+    now,
+    configure: (app) =>
+      app.addHook('onResponse', async (request) => {
+        if (request.url === '/.well-known/jwks.json') jwksFetches += 1;
+      }),
+  });
 
   beforeAll(async () => {
-    identity = await startIdentity({
-      databaseUrl: db.url,
-      redisUrl: redis.url,
-      redisPrefix: redis.prefix,
-      // No key table cache, so each step below is seen at once.
-      env: { SIGNING_KEY_CACHE_MS: '0' },
-      now,
-      configure: (app) =>
-        app.addHook('onResponse', async (request) => {
-          if (request.url === '/.well-known/jwks.json') jwksFetches += 1;
-        }),
-    });
     const address = await identity.app.listen({ host: '127.0.0.1', port: 0 });
     jwksUrl = `${address}/.well-known/jwks.json`;
     await identity.app.inject({
@@ -47,9 +39,6 @@ describeWithServices('signing key rotation end to end', ['postgres', 'redis'], (
       url: '/v1/auth/register',
       payload: { email, password: PASSWORD },
     });
-  });
-  afterAll(async () => {
-    await identity?.close();
   });
 
   const kidOf = (token: string) => decodeProtectedHeader(token).kid as string;
@@ -129,7 +118,7 @@ describeWithServices('signing key rotation end to end', ['postgres', 'redis'], (
     // The job opens its own connection and runs on the real clock, months after the test clock.
     const report = await runKeyRotationJob({
       mode: 'now',
-      config: { ...identity.config, DATABASE_URL: db.url },
+      config: { ...identity.config, DATABASE_URL: identity.databaseUrl },
     });
     expect(report.rotated).toEqual({ from: before.activeKid, to: before.nextKid });
     expect(report.nextKid).not.toBe(before.nextKid);
