@@ -60,6 +60,9 @@ describeWithServices('two outbox relays, one killed mid-batch', ['postgres', 're
     const enqueuedBy = (relay: typeof doomed) =>
       relay.lines.filter((line) => line.msg === 'enqueued').map((line) => line.id as string);
     await doomed.waitFor('the first relay hangs mid-batch', (line) => line.msg === 'hanging');
+    // Both at work before the kill: the survivor relays other aggregates while the first relay
+    // hangs holding its own (waiting for it, not racing it, keeps the test about the handover).
+    await survivor.waitFor('the second relay relays too', (line) => line.msg === 'enqueued');
     const { rows: stillUnmarked } = await pool.query(
       'SELECT id FROM outbox WHERE id = ANY($1::uuid[]) AND "publishedAt" IS NULL',
       [enqueuedBy(doomed)],
