@@ -48,6 +48,9 @@ describeWithServices('rate limits', ['redis'], () => {
         TOKEN_ISSUER: issuer.issuer,
         REDIS_URL: redis.url,
         RATE_LIMIT_KEY_PREFIX: `${redis.prefix}${shared}:`,
+        // These tests count; a loaded CI machine must not turn a slow counter into an outage
+        // (the outage test points at a closed port, which fails at once whatever the timeout).
+        RATE_LIMIT_STORE_TIMEOUT_MS: '5000',
         ...env,
       },
     });
