@@ -10,6 +10,8 @@ export {
   type FilterOperator,
   type FilterType,
   type FilterWhere,
+  type ListQuery,
+  type PageRequest,
   type ParseSortOptions,
   parseFilter,
   parseSort,

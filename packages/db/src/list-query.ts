@@ -240,3 +240,16 @@ function coerce(value: string, field: FilterField): { value: unknown } | { error
 function invalid(field: string, message: string) {
   return dbErrors.DB_INVALID_LIST_QUERY.create(message, { fields: [{ field, message }] });
 }
+
+/** A parsed page request of a collection: sort keys, bounded limit, the client's opaque cursor. */
+export interface PageRequest<Field extends string> {
+  readonly sort: readonly SortField<Field>[];
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+/** A parsed collection request: a page request with its whitelisted filter. */
+export interface ListQuery<Filters extends Record<string, FilterField>, Field extends string>
+  extends PageRequest<Field> {
+  readonly filter: FilterWhere<Filters>;
+}

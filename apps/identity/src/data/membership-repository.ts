@@ -4,7 +4,7 @@ import {
   type FilterWhere,
   findPage,
   type Page,
-  type SortField,
+  type PageRequest,
   toDomainError,
 } from '@groundwork/db';
 import { identityErrors } from '../domain/identity-errors.ts';
@@ -19,12 +19,6 @@ export const memberFilters = {
   role: { type: 'string', operators: ['eq', 'in'], values: ['owner', 'admin', 'member', 'viewer'] },
 } as const;
 export const memberSortFields = ['createdAt'] as const;
-
-export interface PageRequest<Field extends string> {
-  readonly sort: readonly SortField<Field>[];
-  readonly limit: number;
-  readonly cursor?: string | undefined;
-}
 
 export interface MembershipRepository {
   /** Throws IDENTITY_ALREADY_A_MEMBER when the user is in the organization already. */

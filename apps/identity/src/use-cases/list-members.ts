@@ -1,11 +1,6 @@
 import type { Principal } from '@groundwork/auth';
-import type { FilterWhere, Page } from '@groundwork/db';
-import type {
-  MemberRow,
-  memberFilters,
-  memberSortFields,
-  PageRequest,
-} from '../data/membership-repository.ts';
+import type { FilterWhere, Page, PageRequest } from '@groundwork/db';
+import type { MemberRow, memberFilters, memberSortFields } from '../data/membership-repository.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
 import { assertActsFor } from './tenant-access.ts';
 

@@ -1,6 +1,6 @@
 import type { Principal } from '@groundwork/auth';
-import type { Page } from '@groundwork/db';
-import type { OrganizationMembershipRow, PageRequest } from '../data/membership-repository.ts';
+import type { Page, PageRequest } from '@groundwork/db';
+import type { OrganizationMembershipRow } from '../data/membership-repository.ts';
 import type { UseCaseDependencies } from './dependencies.ts';
 
 /** The organizations the caller belongs to, with its role in each: never anyone else's. */

@@ -1,10 +1,9 @@
 import {
   dbErrors,
   type FilterField,
-  type FilterWhere,
   findPage,
+  type ListQuery,
   type Page,
-  type SortField,
   toDomainError,
   writeOutboxEvent,
 } from '@groundwork/db';
@@ -31,12 +30,7 @@ export const orderSort = {
 
 export type OrderSortField = (typeof orderSort.allowed)[number];
 
-export interface OrderListQuery {
-  readonly filter: FilterWhere<typeof orderFilters>;
-  readonly sort: readonly SortField<OrderSortField>[];
-  readonly limit: number;
-  readonly cursor?: string | undefined;
-}
+export type OrderListQuery = ListQuery<typeof orderFilters, OrderSortField>;
 
 export interface OrderRepository extends OrderStore {
   list(query: OrderListQuery): Promise<Page<OrderSummary>>;

@@ -1,10 +1,9 @@
 import {
   dbErrors,
   type FilterField,
-  type FilterWhere,
   findPage,
+  type ListQuery,
   type Page,
-  type SortField,
   toDomainError,
   updateVersioned,
 } from '@groundwork/db';
@@ -31,12 +30,7 @@ export const productSort = {
 
 export type ProductSortField = (typeof productSort.allowed)[number];
 
-export interface ProductListQuery {
-  readonly filter: FilterWhere<typeof productFilters>;
-  readonly sort: readonly SortField<ProductSortField>[];
-  readonly limit: number;
-  readonly cursor?: string | undefined;
-}
+export type ProductListQuery = ListQuery<typeof productFilters, ProductSortField>;
 
 export interface ProductRepository extends ProductStore {
   list(query: ProductListQuery): Promise<Page<Product>>;
