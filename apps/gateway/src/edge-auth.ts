@@ -2,15 +2,14 @@ import {
   bearerTokenOf,
   challengeRefusedToken,
   checkVerifyOptions,
+  createVerifiedTokenCache,
   type Principal,
-  refuseIfRevoked,
   refuseMissingToken,
   type VerifyAccessTokenOptions,
   verifyAccessToken,
 } from '@groundwork/auth';
 import type { FastifyPluginAsync, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { createVerifiedTokenCache } from './verified-token-cache.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,25 +28,22 @@ export interface EdgeAuthOptions extends VerifyAccessTokenOptions {
 }
 
 const verifyAtEdge: FastifyPluginAsync<EdgeAuthOptions> = async (app, options) => {
-  const { tokenCacheMaxEntries, ...verifyOptions } = options;
+  const { tokenCacheMaxEntries, ...rest } = options;
+  // The same verifier as the services' `authenticate`, remembered tokens included: a remembered
+  // token skips the signature check, never the revocation check, so a logout ends it here at once.
+  const verifyOptions: VerifyAccessTokenOptions = {
+    ...rest,
+    cache: createVerifiedTokenCache({ maxEntries: tokenCacheMaxEntries }),
+  };
   checkVerifyOptions(verifyOptions);
-  const verified = createVerifiedTokenCache({ maxEntries: tokenCacheMaxEntries });
   app.decorateRequest('caller', null);
 
   const requireToken: onRequestHookHandler = (request, reply, done) => {
     // The same parsing, challenges and refusals as the services' own `authenticate`.
     const token = bearerTokenOf(request.headers.authorization);
     if (token === undefined) return done(refuseMissingToken(reply));
-    const known = verified.get(token);
-    // A remembered token skips the signature check, never the revocation check: a logout must
-    // end it here within a second too, not when it expires.
-    const checked =
-      known === undefined
-        ? verifyAccessToken(token, verifyOptions)
-        : refuseIfRevoked(known, verifyOptions.isRevoked);
-    checked.then(
+    verifyAccessToken(token, verifyOptions).then(
       (principal) => {
-        if (known === undefined) verified.remember(token, principal);
         request.caller = principal;
         done();
       },
@@ -61,8 +57,8 @@ const verifyAtEdge: FastifyPluginAsync<EdgeAuthOptions> = async (app, options) =
  * Edge authentication: `app.requireToken` refuses a request without a valid access token (401
  * problem+json with a Bearer challenge) before it reaches a service or its body is read. Tokens
  * are verified with @groundwork/auth against identity's JWKS, with the same checks and refusals
- * as the services' own `authenticate` plugin (which verify again: zero trust). Unlike that
- * plugin, it remembers verified tokens until they expire and sets no tenant context, since the
- * gateway runs no business code (see ADR 0003).
+ * as the services' own `authenticate` plugin (which verify again: zero trust), and the same
+ * verified-token cache. Unlike that plugin, it sets no tenant context, since the gateway runs no
+ * business code (see ADR 0003).
  */
 export const edgeAuth = fp(verifyAtEdge, { name: 'gateway-edge-auth', fastify: '5.x' });

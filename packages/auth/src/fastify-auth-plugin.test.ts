@@ -37,7 +37,9 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
  * A service as an app wires it: the kit first, then one encapsulated /v1 scope guarded by
  * `authenticate`, with routes that demand permissions (RBAC) or policies (ABAC).
  */
-async function buildApp(options: { keys?: typeof keys } = {}) {
+async function buildApp(
+  options: { keys?: typeof keys; isRevoked?: (principal: { jti: string }) => boolean } = {},
+) {
   const logs: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -53,7 +55,11 @@ async function buildApp(options: { keys?: typeof keys } = {}) {
     logger: createLogger({ service: 'auth-test', destination }),
   });
   await app.register(async (v1) => {
-    await v1.register(authenticate, { keys: options.keys ?? keys, issuer: ISSUER });
+    await v1.register(authenticate, {
+      keys: options.keys ?? keys,
+      issuer: ISSUER,
+      ...(options.isRevoked === undefined ? {} : { isRevoked: options.isRevoked }),
+    });
     v1.get('/v1/me', async (request) => request.principal);
     v1.get('/v1/status', { config: { public: true } }, async () => ({ status: 'ok' }));
     v1.post('/v1/notes', async (request) => ({ tenant: currentTenant().org, body: request.body }));
@@ -242,6 +248,41 @@ describe('authenticate', () => {
     await expect(
       service.register(authenticate, { keys, issuer: ISSUER, clockToleranceSeconds: 120 }).ready(),
     ).rejects.toThrow('clockToleranceSeconds');
+  });
+});
+
+describe('authenticate with its verified-token cache', () => {
+  test('when one token calls twice, then its signature is verified once, while revocation and tenant policies run on every request', async () => {
+    let verifications = 0;
+    const counting: typeof keys = (header, token) => {
+      verifications += 1;
+      return keys(header, token);
+    };
+    const revoked = new Set<string>();
+    const { app: cached } = await buildApp({
+      keys: counting,
+      isRevoked: (principal) => revoked.has(principal.jti),
+    });
+    try {
+      const { token, jti } = await signAccessToken(
+        { sub: 'member-a', org: 'org-a', roles: ['member'] },
+        { key: signingKey, issuer: ISSUER },
+      );
+      const call = (url: string) => cached.inject({ method: 'GET', url, headers: bearer(token) });
+
+      expect((await call('/v1/me')).statusCode).toBe(200);
+      expect((await call('/v1/orgs/org-a/orders')).statusCode).toBe(200);
+      expect((await call('/v1/orgs/org-b/orders')).statusCode).toBe(403);
+      expect(verifications).toBe(1);
+
+      revoked.add(jti);
+      const refused = await call('/v1/me');
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().code).toBe('AUTH_TOKEN_INVALID');
+      expect(verifications).toBe(1);
+    } finally {
+      await cached.close();
+    }
   });
 });
 

@@ -16,6 +16,7 @@ import {
 import { can, type Permission } from './policies.ts';
 import type { Principal } from './principal.ts';
 import { runWithTenant } from './tenant-context.ts';
+import { createVerifiedTokenCache } from './verified-token-cache.ts';
 import {
   checkVerifyOptions,
   type VerifyAccessTokenOptions,
@@ -36,12 +37,26 @@ declare module 'fastify' {
   }
 }
 
-export type AuthenticateOptions = VerifyAccessTokenOptions;
+export interface AuthenticateOptions extends VerifyAccessTokenOptions {
+  /**
+   * Verified tokens remembered until their `exp` (least recently used dropped first), so a
+   * caller's next request skips the ES256 check; revocation, tenant and policies still run on
+   * every request. 0 verifies every request. Ignored when `cache` is given. Default 10,000.
+   */
+  readonly tokenCacheMaxEntries?: number;
+}
+
+const DEFAULT_TOKEN_CACHE_MAX_ENTRIES = 10_000;
 
 const PRINCIPAL = Symbol('groundwork.principal');
 type WithPrincipal = FastifyRequest & { [PRINCIPAL]: Principal | null };
 
-const authenticatePlugin: FastifyPluginAsync<AuthenticateOptions> = async (app, options) => {
+const authenticatePlugin: FastifyPluginAsync<AuthenticateOptions> = async (app, settings) => {
+  const { tokenCacheMaxEntries = DEFAULT_TOKEN_CACHE_MAX_ENTRIES, ...verifyOptions } = settings;
+  const options: VerifyAccessTokenOptions = {
+    ...verifyOptions,
+    cache: verifyOptions.cache ?? createVerifiedTokenCache({ maxEntries: tokenCacheMaxEntries }),
+  };
   checkVerifyOptions(options);
   app.decorateRequest(PRINCIPAL, null);
   app.decorateRequest('principal', {
@@ -80,7 +95,9 @@ const authenticatePlugin: FastifyPluginAsync<AuthenticateOptions> = async (app, 
  * AUTH_TOKEN_MISSING; any invalid token is 401 AUTH_TOKEN_INVALID with
  * `WWW-Authenticate: Bearer error="invalid_token"`, the reason going to the log only. Routes
  * opt out with `config: { public: true }`. The verified principal is `request.principal`, and
- * `currentTenant()` in any code the handler calls.
+ * `currentTenant()` in any code the handler calls. A token verified once is remembered until its
+ * `exp` (`tokenCacheMaxEntries`); only its signature and claim checks are skipped, never the
+ * revocation check.
  *
  * Register it inside the plugin that declares the protected routes, so the kit's health and
  * docs routes stay outside it.

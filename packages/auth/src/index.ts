@@ -78,6 +78,11 @@ export {
 } from './tenant-context.ts';
 export { type RefusalReason, refusalOf, TokenRefusal } from './token-refusal.ts';
 export {
+  createVerifiedTokenCache,
+  type VerifiedTokenCache,
+  type VerifiedTokenCacheOptions,
+} from './verified-token-cache.ts';
+export {
   checkVerifyOptions,
   type VerifyAccessTokenOptions,
   verifyAccessToken,

@@ -9,6 +9,7 @@ import {
   MAX_ACCESS_TOKEN_TTL_SECONDS,
 } from './sign-access-token.ts';
 import { invalidToken, TokenRefusal } from './token-refusal.ts';
+import type { VerifiedTokenCache } from './verified-token-cache.ts';
 
 /** Asymmetric algorithms a deployment may allow. HMAC and `none` are never accepted. */
 const ASYMMETRIC_ALGORITHMS: ReadonlySet<string> = new Set([
@@ -52,6 +53,11 @@ export interface VerifyAccessTokenOptions {
    * A rejection is not a refusal: it propagates, so an unreachable deny-list fails closed.
    */
   readonly isRevoked?: RevocationCheck;
+  /**
+   * Tokens verified before (`createVerifiedTokenCache`): a token found there skips the signature
+   * and claim checks until its `exp`, but never the revocation check. One cache per verifier.
+   */
+  readonly cache?: VerifiedTokenCache;
   readonly now?: () => Date;
 }
 
@@ -59,7 +65,8 @@ export interface VerifyAccessTokenOptions {
  * Verifies an RFC 9068 access token and returns who it speaks for. Checks, in order: size,
  * shape, algorithm allowlist, `kid` among the issuer's published keys, signature, `typ`
  * (`at+jwt`), `iss`, `aud`, `exp`/`nbf`/`iat` within the clock tolerance, lifetime, and the
- * shape of `sub`, `jti`, `org`, `roles`, `scope`.
+ * shape of `sub`, `jti`, `org`, `roles`, `scope`; then revocation. With a `cache`, a token verified
+ * before goes straight to the revocation check until its `exp`.
  *
  * Every refusal is the same AUTH_TOKEN_INVALID (401), whatever went wrong; the reason is its
  * `cause` (see `refusalOf`), for logs only. A key set that cannot be fetched with nothing cached
@@ -84,6 +91,10 @@ export async function verifyAccessToken(
       new TokenRefusal('too_large', `Token longer than ${settings.maxTokenLength} characters`),
     );
   }
+  const nowDate = options.now?.();
+  const nowMs = nowDate?.getTime() ?? Date.now();
+  const known = options.cache?.get(token, nowMs);
+  if (known !== undefined) return refuseIfRevoked(known, options.isRevoked);
   if (!COMPACT_JWS.test(token)) {
     throw invalidToken(
       new TokenRefusal('malformed', 'Not a compact JWS of three base64url segments'),
@@ -100,12 +111,16 @@ export async function verifyAccessToken(
       clockTolerance: settings.clockToleranceSeconds,
       // Also refuses an `iat` in the future (beyond the tolerance), which jose checks only here.
       maxTokenAge: settings.maxLifetimeSeconds,
-      currentDate: options.now?.(),
+      currentDate: nowDate,
     }));
   } catch (error) {
     throw translate(error);
   }
-  return refuseIfRevoked(principalOf(payload, settings.maxLifetimeSeconds), options.isRevoked);
+  const principal = principalOf(payload, settings.maxLifetimeSeconds);
+  // Remembered before the revocation check: being revoked is not a property of the token, and
+  // every later use asks again.
+  options.cache?.remember(token, principal, nowMs);
+  return refuseIfRevoked(principal, options.isRevoked);
 }
 
 interface VerifySettings {
@@ -121,6 +136,18 @@ interface VerifySettings {
  * calls it at registration so a bad config fails at boot, not on the first request.
  */
 export function checkVerifyOptions(options: VerifyAccessTokenOptions): VerifySettings {
+  const checked = checkedSettings.get(options);
+  if (checked !== undefined) return checked;
+  const settings = settingsOf(options);
+  checkedSettings.set(options, settings);
+  return settings;
+}
+
+// Options objects are built once per verifier and passed on every call: their settings are
+// checked and derived once, not per request.
+const checkedSettings = new WeakMap<VerifyAccessTokenOptions, VerifySettings>();
+
+function settingsOf(options: VerifyAccessTokenOptions): VerifySettings {
   if (typeof options.keys !== 'function')
     throw new TypeError('verifyAccessToken: keys must be a key resolver');
   if (typeof options.issuer !== 'string' || options.issuer === '') {
@@ -128,6 +155,9 @@ export function checkVerifyOptions(options: VerifyAccessTokenOptions): VerifySet
   }
   if (options.isRevoked !== undefined && typeof options.isRevoked !== 'function') {
     throw new TypeError('verifyAccessToken: isRevoked must be a function');
+  }
+  if (options.cache !== undefined && typeof options.cache?.get !== 'function') {
+    throw new TypeError('verifyAccessToken: cache must come from createVerifiedTokenCache');
   }
   const algorithms = [...(options.algorithms ?? ['ES256'])];
   for (const algorithm of algorithms) {
