@@ -13,7 +13,7 @@ import type {
 } from 'fastify';
 import { toClientHeaders, toUpstreamHeaders } from './forwarded-headers.ts';
 import { gatewayErrors } from './gateway-errors.ts';
-import { UpstreamFailure, type UpstreamResilience } from './resilience.ts';
+import { ClientClosedRequest, UpstreamFailure, type UpstreamResilience } from './resilience.ts';
 import type { RouteEntry } from './route-table.ts';
 
 export interface ProxyOptions {
@@ -61,18 +61,29 @@ function attempt(
   signal: AbortSignal,
 ): Promise<ProxiedResponse> {
   return new Promise((resolve, reject) => {
+    const client = reply.raw;
+    // reply-from calls neither onResponse nor onError for a request whose client is gone: without
+    // this, the attempt would wait for the deadline and be counted as an upstream timeout.
+    if (client.destroyed) return reject(new ClientClosedRequest());
     let settled = false;
-    const abandon = () => {
+    const settle = () => {
       settled = true;
+      signal.removeEventListener('abort', abandon);
+      client.removeListener('close', clientGone);
+    };
+    const abandon = () => {
+      settle();
       reject(
         new UpstreamFailure('timeout', 'The call deadline passed before the upstream answered'),
       );
     };
-    signal.addEventListener('abort', abandon, { once: true });
-    const settle = () => {
-      settled = true;
-      signal.removeEventListener('abort', abandon);
+    const clientGone = () => {
+      if (settled) return;
+      settle();
+      reject(new ClientClosedRequest());
     };
+    signal.addEventListener('abort', abandon, { once: true });
+    client.once('close', clientGone);
     try {
       reply.from(undefined, {
         // The body as the client sent it, bytes unchanged, so it can be sent again on a retry.
@@ -148,6 +159,25 @@ function pathOf(url: string): string {
 }
 
 /**
+ * Fastify writes no response, and so runs no onResponse hook, for a client that has gone: this is
+ * the request's one log line. 499 is nginx's "client closed request"; info, since the client chose
+ * to leave and neither the gateway nor the upstream failed.
+ */
+function clientClosed(request: FastifyRequest, reply: FastifyReply) {
+  request.log.info(
+    {
+      method: request.method,
+      url: request.url,
+      route: request.routeOptions.url,
+      statusCode: 499,
+      responseTime: Math.round(reply.elapsedTime * 100) / 100,
+    },
+    'client closed the request before the upstream answered',
+  );
+  return reply.code(499).send();
+}
+
+/**
  * @groundwork/errors has no kind for 502 yet, so the gateway sends this one itself, in the shape
  * the kit's error handler gives every other problem.
  */
@@ -206,6 +236,7 @@ export const proxy: FastifyPluginAsync<ProxyOptions> = async (scope, options) =>
       if (gatewayErrors.GATEWAY_BAD_UPSTREAM.is(error)) {
         return sendBadGateway(request, reply, error);
       }
+      if (error instanceof ClientClosedRequest) return clientClosed(request, reply);
       throw error;
     }
     return reply

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '@groundwork/testing';
 import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
@@ -12,6 +13,7 @@ import {
   startFixtureUpstream,
 } from '../test/fixture-upstream.ts';
 import { buildTestGateway, type TestGateway } from '../test/gateway-harness.ts';
+import { listen } from '../test/http-client.ts';
 import type { RouteEntry } from './route-table.ts';
 
 // Public routes: these tests are about the upstream, not about tokens.
@@ -253,6 +255,52 @@ describeWithServices('upstream resilience', ['redis'], () => {
       expect(refused.headers['retry-after']).toBe('1');
       for (const response of await Promise.all(inFlight)) expect(response.statusCode).toBe(200);
       expect(orders.received).toHaveLength(2);
+    });
+
+    test('when clients hang up before the upstream answers, then their slots are freed at once and the breaker stays closed (regression: the bench load ending opened the identity breaker, 12k 503s on /v1/users/me)', async () => {
+      const { gateway, call, breakers } = await start({
+        UPSTREAM_MAX_CONCURRENCY: '5',
+        BREAKER_CONSECUTIVE_FAILURES: '2',
+        // Short, so that a hung-up call wrongly left to the deadline opens the breaker here.
+        UPSTREAM_TIMEOUT_MS: '1000',
+      });
+      let release = () => {};
+      orders.behave(holdUntil(new Promise<void>((resolve) => (release = resolve))));
+      const origin = await listen(gateway.app);
+      const { port } = new URL(origin);
+
+      const clients = Array.from({ length: 5 }, () => {
+        const outgoing = httpRequest({ host: '127.0.0.1', port, path: '/v1/orders', agent: false });
+        outgoing.on('error', () => {});
+        outgoing.end();
+        return outgoing;
+      });
+      await orders.receivedAtLeast(5);
+      for (const client of clients) client.destroy();
+      orders.behave(echo);
+
+      // Every slot was held by a call whose client left: the next call gets one as soon as the
+      // gateway has seen the hang-ups, well before the 1 s deadline could free them.
+      let next = await call('GET');
+      while (next.statusCode === 503 && next.json().code === 'GATEWAY_UPSTREAM_BUSY') {
+        await sleep(10);
+        next = await call('GET');
+      }
+      expect(next.statusCode).toBe(200);
+      expect(await breakers()).toContainEqual({ name: 'orders', breaker: 'closed' });
+      release();
+
+      // One line for each request that was given up, as for any other request.
+      const givenUp = gateway.logs.filter((line) => line.statusCode === 499);
+      expect(givenUp).toHaveLength(5);
+      expect(givenUp[0]).toMatchObject({ level: 'info', route: '/v1/orders' });
+      // Busy answers to the polling above are expected; no timeout, no open breaker.
+      const failures = gateway.logs.filter(
+        (line) =>
+          line.level === 'error' &&
+          (line.err as { code?: string } | undefined)?.code !== 'GATEWAY_UPSTREAM_BUSY',
+      );
+      expect(failures).toEqual([]);
     });
 
     test('when an upstream refuses connections, then 502 problem+json', async () => {
