@@ -8,7 +8,11 @@ export type CreateAppErrorCode =
   | 'CREATE_MISSING_INPUT'
   | 'CREATE_TEMPLATE_BROKEN'
   | 'CREATE_FORMAT_FAILED'
-  | 'CREATE_CANCELLED';
+  | 'CREATE_CANCELLED'
+  | 'UPGRADE_NOT_A_PROJECT'
+  | 'UPGRADE_NO_BASE'
+  | 'UPGRADE_TEMPLATE_NOT_FOUND'
+  | 'UPGRADE_FAILED';
 
 /**
  * A refusal the user can fix. Its message is one line, printed as is; anything else that escapes

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateProject } from './generate-project.ts';
 import type { OptionalService } from './services.ts';
+import { BASE_PATH, readBase } from './template-base.ts';
 import { MANIFEST_PATH, type TemplateManifest } from './template-manifest.ts';
 import type { CreateOptions } from './validate-options.ts';
 
@@ -173,12 +174,22 @@ describe('generateProject', () => {
       services: ['orders'],
       git: false,
     });
-    const onDisk = (await listFiles(join(workDir, 'my-api'))).filter((p) => p !== MANIFEST_PATH);
+    const onDisk = (await listFiles(join(workDir, 'my-api'))).filter(
+      (p) => p !== MANIFEST_PATH && p !== BASE_PATH,
+    );
     expect(Object.keys(manifest.files)).toEqual(onDisk.sort());
     for (const path of onDisk) {
       const content = await readFile(join(workDir, 'my-api', path));
       expect(manifest.files[path]).toBe(createHash('sha256').update(content).digest('hex'));
     }
+    // The base of a later upgrade: every file as generated, byte for byte, with its mode.
+    const base = await readBase(join(workDir, 'my-api'));
+    expect([...base.keys()]).toEqual(onDisk.sort());
+    for (const path of onDisk) {
+      expect(base.get(path)?.content).toEqual(await readFile(join(workDir, 'my-api', path)));
+    }
+    expect(base.get('.ci/run')?.executable).toBe(true);
+    expect(base.get('README.md')?.executable).toBe(false);
   });
 
   it('when the template breaks after some files were written, then neither the target nor a temp folder is left', async () => {

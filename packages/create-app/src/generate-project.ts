@@ -16,6 +16,7 @@ import { projectNaming } from './project-naming.ts';
 import { isRemovedPath, pruneServiceReferences } from './remove-services.ts';
 import { renameText } from './rename-text.ts';
 import { OPTIONAL_SERVICES, type OptionalService } from './services.ts';
+import { type BaseFile, writeBase } from './template-base.ts';
 import { readTemplateFile, readTemplateIndex } from './template-index.ts';
 import {
   buildManifest,
@@ -36,10 +37,10 @@ type TargetState = 'missing' | 'empty' | 'not-empty';
 
 /**
  * Writes a new project from a packed template: drops the services not chosen, renames scope and
- * name, formats with the template's biome.json, records `.groundwork/template.json`, and only then
- * moves the result into place. Every file
- * is written into a temporary folder beside the target, so a failure part way leaves neither the
- * target nor the temporary folder behind.
+ * name, formats with the template's biome.json, records `.groundwork/template.json` and the
+ * generated files themselves (the base of a later `upgrade`), and only then moves the result into
+ * place. Every file is written into a temporary folder beside the target, so a failure part way
+ * leaves neither the target nor the temporary folder behind.
  *
  * @example
  * const options = validateOptions(parseCliArgs(['my-api', '--services', 'orders']), process.cwd());
@@ -95,11 +96,17 @@ async function writeProject(
     written.push(path);
   }
   await formatProject(staging);
-  // Hashes of the files as the project receives them: after formatting.
+  // Hashes and base copies of the files as the project receives them: after formatting.
   const hashes = new Map<string, string>();
-  for (const path of written) hashes.set(path, sha256(await readFile(join(staging, path))));
+  const base = new Map<string, BaseFile>();
+  for (const path of written) {
+    const content = await readFile(join(staging, path));
+    hashes.set(path, sha256(content));
+    base.set(path, { content, executable: executable.has(path) });
+  }
   const manifest = buildManifest(index.version, options, hashes);
   await mkdir(join(staging, dirname(MANIFEST_PATH)), { recursive: true });
+  await writeBase(staging, base);
   await writeFile(join(staging, MANIFEST_PATH), serializeManifest(manifest));
   // The manifest is a file of the project too, so it is formatted like the rest.
   await formatProject(staging, [MANIFEST_PATH]);

@@ -5,6 +5,7 @@ export { type CliArgs, parseCliArgs } from './parse-args.ts';
 export { type ProjectNaming, projectNaming } from './project-naming.ts';
 export { renameText } from './rename-text.ts';
 export { type CreateIo, runCreate } from './run-create.ts';
+export { runUpgrade, type UpgradeIo } from './run-upgrade.ts';
 export { OPTIONAL_SERVICES, type OptionalService } from './services.ts';
 export { MANIFEST_PATH, type TemplateManifest } from './template-manifest.ts';
 export { type CreateOptions, validateOptions } from './validate-options.ts';

@@ -85,4 +85,6 @@ Options:
   --no-git             do not run git init and the first commit
   -y, --yes            accept the defaults, never prompt
   --force              write into a directory that is not empty
-  -h, --help           show this help`;
+  -h, --help           show this help
+
+Upgrade a project made by this CLI: npx create-groundwork@latest upgrade --help`;
