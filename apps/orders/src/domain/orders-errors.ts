@@ -13,6 +13,7 @@ export const ordersErrors = defineErrors({
   ORDERS_CURRENCY_MISMATCH: { kind: 'conflict', title: 'An order is paid in one currency' },
   ORDERS_ILLEGAL_TRANSITION: { kind: 'conflict', title: 'The order cannot change to this status' },
   ORDERS_CANCELLATION_CLOSED: { kind: 'conflict', title: 'The customer can no longer cancel' },
+  ORDERS_NOT_DUE_TO_EXPIRE: { kind: 'conflict', title: 'The order is not due to expire' },
   ORDERS_AMOUNT_TOO_LARGE: { kind: 'invalid', title: 'The amount is too large' },
   // 422, as the IETF Idempotency-Key draft asks: the request is well-formed, the key is spent.
   ORDERS_IDEMPOTENCY_KEY_REUSED: {

@@ -77,3 +77,20 @@ export interface OrderStore {
 export interface FeatureFlags {
   isEnabled(flag: string, org: string): Promise<boolean>;
 }
+
+/** An order some scheduled job must act on, and the tenant it belongs to. */
+export interface OrderRef {
+  readonly id: string;
+  readonly orgId: string;
+}
+
+/**
+ * The scheduled maintenance's cross-tenant view (src/data/maintenance-database.ts): the only
+ * reads and deletes that are not scoped to one tenant, run as a role that sees nothing else.
+ */
+export interface MaintenanceStore {
+  /** Up to `limit` orders of any tenant still pending that were placed before `placedBefore`, oldest first. */
+  overdueOrders(placedBefore: Date, limit: number): Promise<readonly OrderRef[]>;
+  /** Deletes up to `limit` idempotency keys of any tenant that expired before `now`; resolves to how many. */
+  purgeExpiredIdempotencyKeys(now: Date, limit: number): Promise<number>;
+}
