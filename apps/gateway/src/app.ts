@@ -1,11 +1,13 @@
 import { createRemoteKeyResolver } from '@groundwork/auth';
 import type { Logger } from '@groundwork/logger';
 import { createService, type Service, serviceOptionsFromEnv } from '@groundwork/service-kit';
+import { defaultMetricsRegistry, type MetricsRegistry } from '@groundwork/telemetry';
 import { apiDocs } from './api-docs.ts';
 import { clientAddress } from './client-address.ts';
 import type { GatewayConfig } from './config.ts';
 import { edgeAuth } from './edge-auth.ts';
 import { createEdgeRedis, edgeRevocationCheck } from './edge-redis.ts';
+import { createGatewayMetrics } from './gateway-metrics.ts';
 import { proxy } from './proxy.ts';
 import { rateLimits } from './rate-limit.ts';
 import { createUpstreamResilience, type UpstreamResilience } from './resilience.ts';
@@ -19,6 +21,8 @@ export interface GatewayDeps {
   readonly logger?: Logger;
   /** Default: the route table of the runtime contract. */
   readonly routes?: readonly RouteEntry[];
+  /** Served at `/metrics`. Default: the process's registry. Tests pass their own. */
+  readonly metrics?: MetricsRegistry;
 }
 
 // Fetching a service's OpenAPI document is an interactive request: fail fast, serve the cached one.
@@ -32,12 +36,15 @@ const DOCS_FETCH_TIMEOUT_MS = 2_000;
 export async function buildApp(deps: GatewayDeps): Promise<Service> {
   const { config } = deps;
   const routes = checkRouteTable(deps.routes ?? ROUTE_TABLE);
+  const registry = deps.metrics ?? defaultMetricsRegistry();
+  const metrics = createGatewayMetrics(registry, UPSTREAMS);
   const app = await createService({
     name: 'gateway',
     description:
       'The Groundwork API: every service behind one origin, one document, one error format.',
     ...serviceOptionsFromEnv(config),
     ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+    metrics: registry,
     // /openapi.json and /docs are the merged ones below, not the gateway's own routes.
     docs: false,
   });
@@ -59,6 +66,7 @@ export async function buildApp(deps: GatewayDeps): Promise<Service> {
       halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS,
       maxConcurrency: config.UPSTREAM_MAX_CONCURRENCY,
       logger: app.log,
+      onBreakerStateChange: (state) => metrics.breakerState(name, state),
     }) satisfies UpstreamResilience,
   }));
 
@@ -80,6 +88,7 @@ export async function buildApp(deps: GatewayDeps): Promise<Service> {
     keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
     standard: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS },
     auth: { max: config.AUTH_RATE_LIMIT_MAX, windowMs: config.AUTH_RATE_LIMIT_WINDOW_MS },
+    metrics,
   });
   await app.register(upstreamHealth, {
     upstreams: upstreams.map((upstream) => upstream.resilience),

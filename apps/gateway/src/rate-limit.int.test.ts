@@ -93,6 +93,9 @@ describeWithServices('rate limits', ['redis'], () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(refused.headers).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-remaining': '0' });
     expect(Number(refused.headers['ratelimit-reset'])).toBe(retryAfter);
+    const metrics = (await app.inject('/metrics')).body;
+    expect(metrics).toContain('rate_limit_rejections_total{limit="standard"} 1');
+    expect(metrics).toContain('rate_limit_rejections_total{limit="auth"} 0');
   });
 
   test('when two users share an address, then each has a limit of their own', async () => {
@@ -186,6 +189,13 @@ describeWithServices('rate limits', ['redis'], () => {
     expect(products.statusCode).toBe(200);
     expect(keys.statusCode).toBe(200);
     expect(app.rateLimitStoreFailures).toEqual({ failedOpen: 2, failedClosed: 1 });
+    const metrics = (await app.inject('/metrics')).body;
+    expect(metrics).toContain(
+      'rate_limit_store_failures_total{limit="standard",outcome="fail_open"} 2',
+    );
+    expect(metrics).toContain(
+      'rate_limit_store_failures_total{limit="auth",outcome="fail_closed"} 1',
+    );
     expect(logs).toContainEqual(
       expect.objectContaining({
         level: 'error',

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { gatewayErrors } from './gateway-errors.ts';
+import type { GatewayMetrics } from './gateway-metrics.ts';
 import { redisWindowStore } from './rate-limit-store.ts';
 import type { RateLimitClass } from './route-table.ts';
 
@@ -19,6 +20,8 @@ export interface RateLimitsOptions {
   readonly keyPrefix: string;
   readonly standard: LimitSettings;
   readonly auth: LimitSettings;
+  /** Counts 429s and store outages (`rate_limit_rejections_total`, `rate_limit_store_failures_total`). */
+  readonly metrics: Pick<GatewayMetrics, 'rateLimitRejected' | 'rateLimitStoreFailed'>;
 }
 
 /** Requests that met a Redis outage, by what the gateway did with them. */
@@ -100,8 +103,15 @@ const limitRates: FastifyPluginAsync<RateLimitsOptions> = async (app, options) =
     keyGenerator: (request) => `auth:${rateLimit.normalizeIP(request.clientAddress.ip)}`,
   });
 
+  const { metrics } = options;
+
   /** Runs a limiter; resolves false when the store could not answer (Redis down or too slow). */
-  async function counted(limiter: typeof standard, request: FastifyRequest, reply: FastifyReply) {
+  async function counted(
+    limit: RateLimitClass,
+    limiter: typeof standard,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ) {
     try {
       await limiter.call(app, request, reply);
     } catch (error) {
@@ -110,6 +120,7 @@ const limitRates: FastifyPluginAsync<RateLimitsOptions> = async (app, options) =
         return false;
       }
       storeAnswered();
+      metrics.rateLimitRejected(limit);
       throw error;
     }
     storeAnswered();
@@ -118,11 +129,14 @@ const limitRates: FastifyPluginAsync<RateLimitsOptions> = async (app, options) =
 
   app.decorate('rateLimitFor', {
     standard: async (request, reply) => {
-      if (!(await counted(standard, request, reply))) failures.failedOpen += 1;
+      if (await counted('standard', standard, request, reply)) return;
+      failures.failedOpen += 1;
+      metrics.rateLimitStoreFailed('standard', 'fail_open');
     },
     auth: async (request, reply) => {
-      if (await counted(auth, request, reply)) return;
+      if (await counted('auth', auth, request, reply)) return;
       failures.failedClosed += 1;
+      metrics.rateLimitStoreFailed('auth', 'fail_closed');
       throw gatewayErrors.GATEWAY_RATE_LIMIT_UNAVAILABLE.create(
         'Sign-in is briefly unavailable; retry shortly.',
         { retryAfterSeconds: STORE_DOWN_RETRY_AFTER_SECONDS },
@@ -138,7 +152,8 @@ const limitRates: FastifyPluginAsync<RateLimitsOptions> = async (app, options) =
  * Rate limits shared by every gateway instance through one Redis: `standard` (per user, per IP
  * for anonymous calls) and the stricter per-IP `auth` for credential endpoints. A refused request
  * is 429 problem+json with Retry-After and RateLimit-* headers. When Redis is down, `auth` fails
- * closed (503) and `standard` fails open; both are counted, and the outage is logged once.
+ * closed (503) and `standard` fails open; both are counted (`rate_limit_store_failures_total`, as
+ * 429s are in `rate_limit_rejections_total`), and the outage is logged once.
  * The client address comes from `clientAddress`, so a spoofed X-Forwarded-For never picks the key.
  */
 export const rateLimits = fp(limitRates, {

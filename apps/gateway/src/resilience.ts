@@ -70,6 +70,8 @@ export interface ResilienceOptions {
   readonly halfOpenAfterMs: number;
   readonly maxConcurrency: number;
   readonly logger: FastifyBaseLogger;
+  /** Told of every breaker state change, after it is logged: the `breaker_state` gauge. */
+  readonly onBreakerStateChange?: (state: BreakerState) => void;
 }
 
 export interface UpstreamResilience {
@@ -131,6 +133,7 @@ export function createUpstreamResilience(
     const line = { upstream: name, breaker: breakerState };
     if (state === CircuitState.Closed) logger.info(line, `upstream ${name}: breaker closed`);
     else logger.warn(line, `upstream ${name}: breaker ${breakerState}`);
+    options.onBreakerStateChange?.(breakerState);
   });
 
   const retries = retry(

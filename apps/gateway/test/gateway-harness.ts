@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '@groundwork/logger';
 import type { Service } from '@groundwork/service-kit';
+import { createMetricsRegistry } from '@groundwork/telemetry';
 import { buildApp } from '../src/app.ts';
 import { loadGatewayConfig } from '../src/config.ts';
 import type { RouteEntry } from '../src/route-table.ts';
@@ -39,6 +40,8 @@ export async function buildTestGateway(options: TestGatewayOptions): Promise<Tes
   const app = await buildApp({
     config,
     logger: createLogger({ service: 'gateway', level: 'info', destination }),
+    // Its own registry: several gateways in one test file must not share breaker gauges.
+    metrics: createMetricsRegistry({ processMetrics: false }),
     ...(options.routes === undefined ? {} : { routes: options.routes }),
   });
   await app.ready();
