@@ -86,8 +86,14 @@ ${run.verdicts.map((line) => `- ${line}`).join('\n')}
 - Levers, each a row against the plain cached-read row: \`LOG_LEVEL=warn\` (the cost of one log
   line per request per hop), \`spans to loopback OTLP\` (the price of tracing every request),
   \`OTEL_TRACES_SAMPLER_ARG=0.1\` (the same with one trace in ten recorded) and the gateway's
-  \`TOKEN_CACHE_MAX_ENTRIES=0\` (ES256 verified on every request: what orders, which keeps no
-  such cache, pays on each of its requests; compare its \`orders\` column with the gateway's).
+  \`TOKEN_CACHE_MAX_ENTRIES=0\` (the gateway verifies ES256 on every request; orders keeps its
+  own verified-token cache, the default of \`authenticate\` in @groundwork/auth, so its column
+  should not move).
+- Errors: a load generator that stops closes its connections with requests still in flight.
+  The gateway ends such a call at once (logged as 499, not counted by the upstream's breaker);
+  before it did, each waited for the 10 s upstream deadline and counted as an upstream timeout,
+  and the breaker then refused every call to that upstream for 10 s (the 12,067 503s once
+  measured on \`/v1/users/me\`).
 - The CPU columns say where a request's cost goes; a process whose column is much larger than
   the hello world's is where a lever is worth looking for.
 

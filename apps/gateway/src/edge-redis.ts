@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 /**
  * The gateway's one Redis client, shared by the rate limiter and the revocation check. It fails
  * at once while disconnected instead of queueing: a request must not wait for a reconnect to
- * learn that Redis is unavailable. It connects lazily; the rate limiter connects it at start and
+ * learn that Redis is unavailable. Commands are auto-pipelined. It connects lazily; the rate limiter connects it at start and
  * logs outages (see rate-limit.ts).
  */
 export function createEdgeRedis(url: string, commandTimeoutMs: number): Redis {
@@ -15,6 +15,9 @@ export function createEdgeRedis(url: string, commandTimeoutMs: number): Redis {
     connectTimeout: 2_000,
     retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
     lazyConnect: true,
+    // Every authenticated request sends two commands (the deny-list EXISTS, the rate-limit
+    // script): commands issued in the same tick by concurrent requests go out in one write.
+    enableAutoPipelining: true,
   });
 }
 
