@@ -159,8 +159,7 @@ describe('generateProject', () => {
       'apps/gateway',
       'node_modules/@acme/gateway',
     ]);
-    // What is documented as left for a hand edit: compose still names orders.
-    expect(await read('docker-compose.yml')).toContain('orders:');
+    expect(await read('docker-compose.yml')).toBe('services:\n');
   });
 
   it('when a project is generated, then the manifest records the version, options and the sha256 of every file', async () => {

@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { CreateAppError } from './create-app-error.ts';
 import { formatProject } from './format-project.ts';
 import { projectNaming } from './project-naming.ts';
+import { pruneTodo } from './prune-todo.ts';
 import { isRemovedPath, pruneServiceReferences } from './remove-services.ts';
 import { renameText } from './rename-text.ts';
 import { OPTIONAL_SERVICES, type OptionalService } from './services.ts';
@@ -95,6 +96,7 @@ async function writeProject(
     await writeFile(destination, content, { mode: executable.has(path) ? 0o755 : 0o644 });
     written.push(path);
   }
+  await pruneTodoFile(staging, written, removed);
   await formatProject(staging);
   // Hashes and base copies of the files as the project receives them: after formatting.
   const hashes = new Map<string, string>();
@@ -112,6 +114,25 @@ async function writeProject(
   await formatProject(staging, [MANIFEST_PATH]);
   return manifest;
 }
+
+/** The TODO file lists only what this project holds: see prune-todo.ts for the rule. */
+async function pruneTodoFile(
+  staging: string,
+  written: readonly string[],
+  removed: OptionalService[],
+): Promise<void> {
+  if (removed.length === 0 || !written.includes(TODO_FILE)) return;
+  const testSources = await Promise.all(
+    written
+      .filter((path) => path.endsWith('.test.ts'))
+      .map((path) => readFile(join(staging, path), 'utf8')),
+  );
+  const todoPath = join(staging, TODO_FILE);
+  const text = await readFile(todoPath, 'utf8');
+  await writeFile(todoPath, pruneTodo(text, removed, { files: new Set(written), testSources }));
+}
+
+const TODO_FILE = 'TODO_backend-architect.md';
 
 function transform(
   path: string,

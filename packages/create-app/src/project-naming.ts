@@ -12,6 +12,11 @@ export interface ProjectNaming {
   pascal: string;
   /** For environment variables: `MY_API`. */
   screaming: string;
+  /**
+   * Replaces the template's short prefix `gw` of test databases, templates and roles: the snake
+   * name cut to 12 characters, so `<prefix>_tpl_<30>_<12 hex>` stays under Postgres' 63 bytes.
+   */
+  short: string;
 }
 
 /**
@@ -30,5 +35,6 @@ export function projectNaming(name: string, scope: string): ProjectNaming {
     camel: (words[0] ?? '') + capitalised.slice(1).join(''),
     pascal: capitalised.join(''),
     screaming: words.join('_').toUpperCase(),
+    short: words.join('_').slice(0, 12).replace(/_+$/, ''),
   };
 }

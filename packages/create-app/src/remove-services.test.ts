@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pruneTodo } from './prune-todo.ts';
 import { isRemovedPath, pruneServiceReferences } from './remove-services.ts';
 
 describe('isRemovedPath', () => {
@@ -109,5 +110,263 @@ describe('pruneServiceReferences on package-lock.json', () => {
 
   it('when a lockfile is not at the root, then it is left alone', () => {
     expect(pruneServiceReferences('bench/package-lock.json', text, ['orders'])).toBe(text);
+  });
+});
+
+describe('isRemovedPath beyond the service folders', () => {
+  it('when any service is removed, then the four-app journey test goes and the rest of e2e stays', () => {
+    expect(isRemovedPath('e2e/src/order-journey.int.test.ts', ['worker'])).toBe(true);
+    expect(isRemovedPath('e2e/src/observability-config.test.ts', ['worker'])).toBe(false);
+    expect(isRemovedPath('e2e/src/order-journey.int.test.ts', [])).toBe(false);
+  });
+
+  it('when identity or orders is removed, then bench goes; without the worker it stays', () => {
+    expect(isRemovedPath('bench/src/stack.ts', ['identity'])).toBe(true);
+    expect(isRemovedPath('bench/src/stack.ts', ['orders'])).toBe(true);
+    expect(isRemovedPath('bench/src/stack.ts', ['worker'])).toBe(false);
+  });
+
+  it('when bench goes, then the root package.json and lock drop its workspace', () => {
+    const manifest = { name: 'groundwork', workspaces: ['apps/*', 'bench', 'e2e'] };
+    const pruned = JSON.parse(
+      pruneServiceReferences('package.json', JSON.stringify(manifest), ['identity']),
+    );
+    expect(pruned.workspaces).toEqual(['apps/*', 'e2e']);
+    const lock = {
+      packages: {
+        '': { workspaces: ['apps/*', 'bench'] },
+        bench: { name: '@groundwork/bench' },
+        'node_modules/@groundwork/bench': { resolved: 'bench', link: true },
+      },
+    };
+    const prunedLock = JSON.parse(
+      pruneServiceReferences('package-lock.json', JSON.stringify(lock), ['identity']),
+    );
+    expect(prunedLock.packages).toEqual({ '': { workspaces: ['apps/*'] } });
+  });
+});
+
+describe('pruneServiceReferences in deployment files', () => {
+  it('when docker-compose.yml has the removed service, then its block, depends_on and env lines go', () => {
+    const compose = [
+      'services:',
+      '  migrate:',
+      '    args: { APP: identity orders worker }',
+      '    environment:',
+      '      ORDERS_DATABASE_URL: postgresql://x/groundwork_orders',
+      '      WORKER_DATABASE_URL: postgresql://x/groundwork_worker',
+      '',
+      '  worker:',
+      '    image: groundwork/worker',
+      '    depends_on:',
+      '      migrate: { condition: service_completed_successfully }',
+      '',
+      '  gateway:',
+      '    depends_on:',
+      '      worker: { condition: service_healthy }',
+      '      orders: { condition: service_healthy }',
+      '',
+    ].join('\n');
+    expect(pruneServiceReferences('docker-compose.yml', compose, ['worker'])).toBe(
+      [
+        'services:',
+        '  migrate:',
+        '    args: { APP: identity orders }',
+        '    environment:',
+        '      ORDERS_DATABASE_URL: postgresql://x/groundwork_orders',
+        '',
+        '  gateway:',
+        '    depends_on:',
+        '      orders: { condition: service_healthy }',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('when a YAML list has items named after the service, then each goes with its indented lines', () => {
+    const overlay = [
+      'secretGenerator:',
+      '  - name: worker-database',
+      '    literals: [url=postgresql://postgres@postgres/groundwork_worker]',
+      '  - name: migrate-database',
+      '    literals:',
+      '      - orders-url=x',
+      'env:',
+      '  - name: WORKER_DATABASE_URL',
+      '    valueFrom: { secretKeyRef: { name: migrate-database, key: worker-url } }',
+      '  - name: WORKERS',
+      'data:',
+      '  - secretKey: worker-url',
+      '    remoteRef: { key: groundwork/prod/owner }',
+      'scrape_configs:',
+      '  - job_name: worker',
+      '    static_configs:',
+      '      - targets: ["worker:3003"]',
+      '  - job_name: redis',
+      'matrix:',
+      '  - { image: worker, app: worker, target: runtime }',
+      '  - { image: migrate, app: identity orders worker, target: migrate }',
+    ].join('\n');
+    expect(pruneServiceReferences('infra/k8s/overlays/dev/x.yaml', overlay, ['worker'])).toBe(
+      [
+        'secretGenerator:',
+        '  - name: migrate-database',
+        '    literals:',
+        '      - orders-url=x',
+        'env:',
+        '  - name: WORKERS',
+        'data:',
+        'scrape_configs:',
+        '  - job_name: redis',
+        'matrix:',
+        '  - { image: migrate, app: identity orders, target: migrate }',
+      ].join('\n'),
+    );
+  });
+
+  it("when a YAML document is the removed service's own, then the document goes", () => {
+    const secrets = [
+      '# header',
+      'kind: ExternalSecret',
+      'metadata:',
+      '  name: worker-database',
+      '---',
+      'kind: ExternalSecret',
+      'metadata:',
+      '  name: orders-database',
+      '---',
+      'kind: ExternalSecret',
+      'metadata:',
+      '  name: worker',
+      '',
+    ].join('\n');
+    expect(pruneServiceReferences('x/external-secrets.yaml', secrets, ['worker'])).toBe(
+      ['# header', 'kind: ExternalSecret', 'metadata:', '  name: orders-database', ''].join('\n'),
+    );
+  });
+
+  it('when a line lists apps, then the removed ones leave the list and prose stays', () => {
+    const text = [
+      'APPS: gateway identity orders worker',
+      'for db in groundwork_identity groundwork_orders groundwork_worker; do',
+      'values: [identity, orders, worker, migrate, postgres-backup]',
+      'summary: "worker worker:3003 does not answer"',
+      'the worker refuses to start',
+      'values: [a, b]',
+    ].join('\n');
+    expect(pruneServiceReferences('.github/workflows/deploy.yml', text, ['worker'])).toBe(
+      [
+        'APPS: gateway identity orders',
+        'for db in groundwork_identity groundwork_orders; do',
+        'values: [identity, orders, migrate, postgres-backup]',
+        'summary: "worker worker:3003 does not answer"',
+        'the worker refuses to start',
+        'values: [a, b]',
+      ].join('\n'),
+    );
+    expect(
+      pruneServiceReferences('infra/docker/Dockerfile', 'APP="identity orders worker"', ['worker']),
+    ).toBe('APP="identity orders"');
+    expect(
+      pruneServiceReferences('infra/docker/migrate.sh', 'for a in orders worker; do', ['worker']),
+    ).toBe('for a in orders; do');
+    expect(pruneServiceReferences('docs/x.md', 'identity orders worker', ['worker'])).toBe(
+      'identity orders worker',
+    );
+  });
+
+  it("when .env.example has the removed service's variables, then those lines go", () => {
+    const env = 'ORDERS_PORT=3002\nWORKER_PORT=3003\nNOTIFICATION_CHANNEL=log\n';
+    expect(pruneServiceReferences('.env.example', env, ['worker'])).toBe(
+      'ORDERS_PORT=3002\nNOTIFICATION_CHANNEL=log\n',
+    );
+  });
+
+  it('when a test enumerates the apps, then the removed ones leave its lists and expected lines', () => {
+    const test = [
+      "expect(deployments).toEqual(['gateway', 'identity', 'orders', 'worker']);",
+      "it.each(['gateway', 'worker'])('x', () => {});",
+      "  'orders-database',",
+      "  'worker-database',",
+      "  worker: ['worker:3003'],",
+      "  orders: ['orders:3002'],",
+      "const name = 'worker-token';",
+    ].join('\n');
+    expect(pruneServiceReferences('infra/check/src/overlays.test.ts', test, ['worker'])).toBe(
+      [
+        "expect(deployments).toEqual(['gateway', 'identity', 'orders']);",
+        "it.each(['gateway'])('x', () => {});",
+        "  'orders-database',",
+        "  orders: ['orders:3002'],",
+        "const name = 'worker-token';",
+      ].join('\n'),
+    );
+    expect(
+      pruneServiceReferences('apps/gateway/src/app.ts', "['orders', 'worker']", ['worker']),
+    ).toBe("['orders', 'worker']");
+  });
+});
+
+describe('pruneTodo', () => {
+  const todo = [
+    '- [x] **A-1** Queue',
+    '  Evidence: `packages/queue/src/create-worker.ts`; test: "when a job is enqueued, then it runs"',
+    '- [x] **A-2** `apps/worker`: processors',
+    '  Evidence: `apps/worker/src/app.ts`; test: "when the worker starts, then it relays"',
+    '- [x] **A-3** Journey',
+    '  Evidence: `e2e/`; test: "when an order is placed, then the worker \\"notifies\\""',
+    '- [ ] **A-4** Exports',
+    '  Evidence: planned (#6): `apps/worker/src/jobs/`',
+    '- [ ] **A-5** Versioning',
+    '  Evidence: planned (#7): `docs/api/`',
+    '- [-] **A-6** Python',
+    '  Evidence: N/A — Python guidance; apps/worker fills this role',
+    '```markdown',
+    '- [x] **A-7** In a fence',
+    '  Evidence: `apps/worker/src/app.ts`',
+    '```',
+    '1. **Next**: things.',
+    '   Covers: A-4, A-5',
+    '2. **Worker**: things.',
+    '   Covers: A-4',
+    '',
+  ].join('\n');
+  const project = {
+    files: new Set(['packages/queue/src/create-worker.ts', 'e2e/package.json']),
+    testSources: ["test('when a job is enqueued, then it runs', () => {})"],
+  };
+
+  it('when evidence names removed paths or undeclared tests, then the item is N/A with what it was', () => {
+    const lines = pruneTodo(todo, ['worker'], project).split('\n');
+    expect(lines[0]).toBe('- [x] **A-1** Queue');
+    expect(lines[2]).toBe('- [-] **A-2** `apps/worker`: processors');
+    expect(lines[3]).toBe(
+      '  Evidence: N/A — left out at creation: this project has no worker; was: `apps/worker/src/app.ts`; test: "when the worker starts, then it relays"',
+    );
+    expect(lines[4]).toBe('- [-] **A-3** Journey');
+    expect(lines[6]).toBe('- [-] **A-4** Exports');
+    expect(lines[8]).toBe('- [ ] **A-5** Versioning');
+    expect(lines[10]).toBe('- [-] **A-6** Python');
+    expect(lines[13]).toBe('- [x] **A-7** In a fence');
+  });
+
+  it('when an item becomes N/A, then it leaves the Covers lines and an empty Covers line goes', () => {
+    const pruned = pruneTodo(todo, ['worker'], project);
+    expect(pruned.split('```\n')[1]).toBe(
+      '1. **Next**: things.\n   Covers: A-5\n2. **Worker**: things.\n',
+    );
+  });
+
+  it('when a declared title has an escaped quote, then it still counts as declared', () => {
+    const declared = {
+      ...project,
+      files: new Set([...project.files, 'e2e/src/journey.test.ts']),
+      testSources: ['test(\'when an order is placed, then the worker "notifies"\', () => {})'],
+    };
+    expect(pruneTodo(todo, ['worker'], declared).split('\n')[4]).toBe('- [x] **A-3** Journey');
+  });
+
+  it('when nothing is removed, then the TODO file is unchanged', () => {
+    expect(pruneTodo(todo, [], { files: new Set(), testSources: [] })).toBe(todo);
   });
 });

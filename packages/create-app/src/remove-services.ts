@@ -1,3 +1,10 @@
+import {
+  dropComposeServices,
+  pruneAppLists,
+  pruneEnvExample,
+  pruneTestEnumerations,
+  pruneYaml,
+} from './remove-service-lines.ts';
 import { CLI_WORKSPACE, type OptionalService } from './services.ts';
 
 /**
@@ -17,10 +24,28 @@ import { CLI_WORKSPACE, type OptionalService } from './services.ts';
  * canary overlay, CI steps, docs and TODO items that name the service.
  */
 export function isRemovedPath(path: string, removed: readonly OptionalService[]): boolean {
+  if (removed.length > 0 && JOURNEY_TESTS.includes(path)) return true;
+  if (removed.some((service) => BENCH_NEEDS.includes(service)) && path.startsWith('bench/')) {
+    return true;
+  }
   return removed.some(
     (service) =>
       path.startsWith(`apps/${service}/`) || path.startsWith(`infra/k8s/base/${service}/`),
   );
+}
+
+/**
+ * The end-to-end journey runs one order through all four apps (a token from identity, the order,
+ * the worker's job): a project without one of them has no journey to run, and gets none.
+ */
+const JOURNEY_TESTS = ['e2e/src/order-journey.int.test.ts'];
+
+/** The benchmark starts identity (for tokens) and orders behind the gateway. */
+const BENCH_NEEDS: readonly OptionalService[] = ['identity', 'orders'];
+
+/** Whether the project loses the `bench/` workspace. */
+export function removesBench(removed: readonly OptionalService[]): boolean {
+  return removed.some((service) => BENCH_NEEDS.includes(service));
 }
 
 /** The file's text without references to the removed services; the same string when none. */
@@ -33,8 +58,14 @@ export function pruneServiceReferences(
   if (removed.length === 0) return text;
   const base = path.slice(path.lastIndexOf('/') + 1);
   if (base === 'package.json') return prunePackageJson(text, removed);
-  if (base === 'kustomization.yaml') return pruneKustomization(text, removed);
-  return text;
+  let pruned = text;
+  if (base === 'kustomization.yaml') pruned = pruneKustomization(pruned, removed);
+  if (path === 'docker-compose.yml') pruned = dropComposeServices(pruned, removed);
+  if (/\.ya?ml$/.test(base)) pruned = pruneYaml(pruned, removed);
+  if (/\.ya?ml$|\.sh$|^Dockerfile/.test(base)) pruned = pruneAppLists(pruned, removed);
+  if (base === '.env.example') pruned = pruneEnvExample(pruned, removed);
+  if (base.endsWith('.test.ts')) pruned = pruneTestEnumerations(pruned, removed);
+  return pruned;
 }
 
 const DEPENDENCY_FIELDS = [
@@ -57,6 +88,11 @@ function prunePackageJson(text: string, removed: readonly OptionalService[]): st
       }
     }
   }
+  if (removesBench(removed) && Array.isArray(manifest.workspaces)) {
+    const workspaces = manifest.workspaces.filter((workspace) => workspace !== 'bench');
+    changed ||= workspaces.length !== manifest.workspaces.length;
+    manifest.workspaces = workspaces;
+  }
   const scripts = asRecord(manifest.scripts);
   for (const [name, command] of Object.entries(scripts ?? {})) {
     if (typeof command === 'string' && runsInRemovedWorkspace(command, removed)) {
@@ -78,10 +114,18 @@ function prunePackageLock(text: string, removed: readonly OptionalService[]): st
   const lock = JSON.parse(text) as { packages?: Record<string, Record<string, unknown>> };
   const workspaces = [
     ...removed.map((service) => ({ dir: `apps/${service}`, name: `@groundwork/${service}` })),
+    ...(removesBench(removed) ? [{ dir: 'bench', name: '@groundwork/bench' }] : []),
     CLI_WORKSPACE,
   ];
   const entries = lock.packages ?? {};
   let changed = false;
+  const root = entries[''];
+  if (root !== undefined && Array.isArray(root.workspaces)) {
+    const dirs = new Set(workspaces.map(({ dir }) => dir));
+    const kept = root.workspaces.filter((workspace) => !dirs.has(workspace));
+    changed ||= kept.length !== root.workspaces.length;
+    root.workspaces = kept;
+  }
   for (const key of Object.keys(entries)) {
     const gone = workspaces.some(
       ({ dir, name }) => key === dir || key.startsWith(`${dir}/`) || key === `node_modules/${name}`,

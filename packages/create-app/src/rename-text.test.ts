@@ -33,6 +33,29 @@ describe('renameText', () => {
     ).toBe('my-api: `npm create groundwork@latest` makes my_api_orders');
   });
 
+  it('when the text holds the short test-database prefix gw_, then it becomes the short name', () => {
+    expect(
+      renameText(
+        "const TEST_PREFIX = 'gw_test_'; like 'gw\\\\_tpl\\\\_%'; 'gw-hash-' gw:test: sgw_x",
+        naming,
+      ),
+    ).toBe(
+      "const TEST_PREFIX = 'my_api_test_'; like 'my_api\\\\_tpl\\\\_%'; 'gw-hash-' gw:test: sgw_x",
+    );
+  });
+
+  it('when the name is long, then the short prefix keeps template database names within 63 bytes', () => {
+    const long = projectNaming('a-very-long-project-name', 'acme');
+    expect(long.short).toBe('a_very_long');
+    expect(renameText("'gw_tpl_'", long)).toBe("'a_very_long_tpl_'");
+  });
+
+  it('when the project name itself holds gw_ or groundwork, then it is not renamed twice', () => {
+    expect(renameText('gw_test groundwork_orders', projectNaming('gw-groundwork', 'x'))).toBe(
+      'gw_groundwor_test gw_groundwork_orders',
+    );
+  });
+
   it('when the name has dots, then every spelling splits on them', () => {
     const dotted = projectNaming('shop.api', 'shop');
     expect(renameText('groundwork_x GROUNDWORK_X groundworkX', dotted)).toBe(

@@ -17,7 +17,10 @@ const KEPT = /(create-groundwork|create groundwork|\.groundwork\/)/;
  * - `groundwork` next to `_` becomes `naming.snake` (`my_api_orders`);
  * - `groundwork` followed by a capital becomes `naming.camel` (`myApiTestServices`);
  * - `Groundwork` next to a letter or digit becomes `naming.pascal` (`describeMyApi`);
- * - any other spelling becomes the name as given (`my-api`), prose included.
+ * - any other spelling becomes the name as given (`my-api`), prose included;
+ * - `gw_` (also `gw\\_` in a LIKE pattern), the short prefix of test databases, templates and roles,
+ *   becomes `naming.short` + `_`: a project's test run then never drops or reuses the databases of
+ *   another Groundwork-made project's run on the same server.
  *
  * @example
  * renameText("import '@groundwork/errors'; // groundwork_orders", projectNaming('my-api', 'acme'));
@@ -32,14 +35,18 @@ export function renameText(text: string, naming: ProjectNaming): string {
 }
 
 function renamePart(text: string, naming: ProjectNaming): string {
-  return text
-    .replaceAll('@groundwork/', `@${naming.scope}/`)
-    .replace(/groundwork/gi, (match, offset: number, whole: string) =>
-      spellingFor(match, whole.charAt(offset - 1), whole.charAt(offset + match.length), naming),
-    );
+  return (
+    text
+      .replaceAll('@groundwork/', `@${naming.scope}/`)
+      // One pass for both names, so a project name that contains either is never renamed twice.
+      .replace(/groundwork|\bgw(?=(?:\\)*_)/gi, (match, offset: number, whole: string) =>
+        spellingFor(match, whole.charAt(offset - 1), whole.charAt(offset + match.length), naming),
+      )
+  );
 }
 
 function spellingFor(match: string, before: string, after: string, naming: ProjectNaming): string {
+  if (match.length === 2) return match === 'gw' ? naming.short : match;
   if (match === 'GROUNDWORK') return naming.screaming;
   // Inside an identifier (`GroundworkError`, `describeGroundwork`) only PascalCase stays valid.
   if (match === 'Groundwork' && /[A-Za-z0-9]/.test(before + after)) return naming.pascal;
