@@ -3,6 +3,7 @@
 // so tests call it in process. The packed template sits beside dist/ (and beside src/ in this
 // repository). `create-groundwork upgrade` upgrades a project; anything else creates one.
 import { fileURLToPath } from 'node:url';
+import { registryNameLookup } from './npm-name-lookup.ts';
 import { promptForMissing } from './prompt-options.ts';
 import { runCreate } from './run-create.ts';
 import { runUpgrade } from './run-upgrade.ts';
@@ -21,4 +22,5 @@ process.exitCode =
     : await runCreate(argv, {
         ...io,
         prompt: process.stdin.isTTY && process.stdout.isTTY ? promptForMissing : undefined,
+        lookupName: registryNameLookup(),
       });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { NameLookup } from './npm-name-lookup.ts';
 import type { CliArgs } from './parse-args.ts';
 import { type CreateIo, runCreate } from './run-create.ts';
 import { MANIFEST_PATH } from './template-manifest.ts';
@@ -43,7 +44,7 @@ describe('runCreate', () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: [] });
     expect(stdout).toEqual([
       'Created my-api (@acme/*) with gateway, orders.',
-      'Removed identity, worker: check the gateway route table, docker-compose.yml and CI for what still names them.',
+      'Removed identity, worker: the gateway route table and the docs may still name them (create-groundwork README: "Removing services").',
       'Next steps:',
       '  cd my-api',
       '  npm install',
@@ -127,5 +128,27 @@ describe('runCreate', () => {
     expect(await runCreate(['--help'], io())).toBe(0);
     expect(stdout[0]).toMatch(/^Usage: npm create groundwork@latest \[dir\]/);
     expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it('when the name is taken on npm, then a one-line warning is printed and the project is still created', async () => {
+    const lookupName = vi.fn<NameLookup>(async (name) => (name === 'express' ? 'taken' : 'free'));
+
+    const code = await runCreate(['express', '--no-git'], { ...io(), lookupName });
+
+    expect(code).toBe(0);
+    expect(lookupName).toHaveBeenCalledWith('express');
+    expect(stderr).toEqual([
+      'create-groundwork: warning: "express" is already a package on npm; fine for this private project, but choose another name before publishing it',
+    ]);
+    expect(await readdir(join(cwd, 'express'))).toContain('package.json');
+  });
+
+  it('when the registry cannot say (offline), then no warning and the project is created', async () => {
+    const code = await runCreate(['my-api', '--no-git'], {
+      ...io(),
+      lookupName: async () => 'unknown',
+    });
+
+    expect({ code, stderr }).toEqual({ code: 0, stderr: [] });
   });
 });

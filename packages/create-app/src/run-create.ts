@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { CreateAppError } from './create-app-error.ts';
 import { generateProject } from './generate-project.ts';
 import { initGitRepository } from './git-init.ts';
+import type { NameLookup } from './npm-name-lookup.ts';
 import { type CliArgs, parseCliArgs, USAGE } from './parse-args.ts';
 import { validateOptions } from './validate-options.ts';
 
@@ -15,6 +16,11 @@ export interface CreateIo {
    * then the flags and defaults decide.
    */
   prompt: ((args: CliArgs) => Promise<CliArgs>) | undefined;
+  /**
+   * Asks the npm registry whether the project name is taken; a taken name is a warning only
+   * (below). Omitted in tests and wherever the network must not be asked.
+   */
+  lookupName?: NameLookup;
 }
 
 /**
@@ -30,6 +36,14 @@ export async function runCreate(argv: readonly string[], io: CreateIo): Promise<
     }
     if (io.prompt !== undefined && !args.yes) args = await io.prompt(args);
     const options = validateOptions(args, io.cwd);
+    // Taken is a warning, never a refusal (decision): the root package is private and never
+    // published, so a clash matters only to a team that later publishes it under that name, and
+    // creating a project must work offline.
+    if ((await io.lookupName?.(options.name)) === 'taken') {
+      io.stderr(
+        `create-groundwork: warning: "${options.name}" is already a package on npm; fine for this private project, but choose another name before publishing it`,
+      );
+    }
     const project = await generateProject(options, io.templateDir);
     const gitProblem = options.git ? initGitRepository(project.targetDir) : undefined;
     if (gitProblem !== undefined) io.stderr(`create-groundwork: git skipped: ${gitProblem}`);
@@ -37,7 +51,7 @@ export async function runCreate(argv: readonly string[], io: CreateIo): Promise<
     io.stdout(`Created ${options.name} (@${options.scope}/*) with ${kept}.`);
     if (project.removedServices.length > 0) {
       io.stdout(
-        `Removed ${project.removedServices.join(', ')}: check the gateway route table, docker-compose.yml and CI for what still names them.`,
+        `Removed ${project.removedServices.join(', ')}: the gateway route table and the docs may still name them (create-groundwork README: "Removing services").`,
       );
     }
     io.stdout('Next steps:');
