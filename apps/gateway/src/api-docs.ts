@@ -11,6 +11,8 @@ export interface DocumentedUpstream {
   readonly url: string;
   /** True for the paths the gateway routes to this upstream. */
   readonly routes: (path: string) => boolean;
+  /** True for the paths the edge lets through only with an access token. */
+  readonly requiresToken?: (path: string) => boolean;
 }
 
 export interface ApiDocsOptions {

@@ -3,6 +3,7 @@ import type { Logger } from '@groundwork/logger';
 import { createService, type Service, serviceOptionsFromEnv } from '@groundwork/service-kit';
 import { defaultMetricsRegistry, type MetricsRegistry } from '@groundwork/telemetry';
 import { apiDocs } from './api-docs.ts';
+import { API_VERSION } from './api-version.ts';
 import { clientAddress } from './client-address.ts';
 import type { GatewayConfig } from './config.ts';
 import { edgeAuth } from './edge-auth.ts';
@@ -40,6 +41,7 @@ export async function buildApp(deps: GatewayDeps): Promise<Service> {
   const metrics = createGatewayMetrics(registry, UPSTREAMS);
   const app = await createService({
     name: 'gateway',
+    version: API_VERSION,
     description:
       'The Groundwork API: every service behind one origin, one document, one error format.',
     ...serviceOptionsFromEnv(config),
@@ -110,6 +112,8 @@ export async function buildApp(deps: GatewayDeps): Promise<Service> {
       name,
       url,
       routes: (path: string) => owned.some((entry) => covers(entry.prefix, path)),
+      requiresToken: (path: string) =>
+        owned.some((entry) => entry.access === 'token' && covers(entry.prefix, path)),
     })),
     ttlMs: config.OPENAPI_CACHE_TTL_MS,
     fetchTimeoutMs: DOCS_FETCH_TIMEOUT_MS,

@@ -57,6 +57,27 @@ describe('mergeOpenApi', () => {
     expect(Object.keys(merged.paths ?? {})).toEqual(['/health/live', '/v1/orders']);
   });
 
+  test('when the edge needs a token on a path, then its operations require bearerAuth, public ones nothing, and an operation keeps its own', () => {
+    const service = doc(['/v1/orders', '/v1/auth/login', '/v1/auth/logout']);
+    const logout = service.paths?.['/v1/auth/logout'] as Record<string, Record<string, unknown>>;
+    logout.get = { security: [{ bearerAuth: [] }] };
+    const merged = mergeOpenApi(gateway, [
+      {
+        name: 'identity',
+        document: { ...service, security: [{ bearerAuth: [] }] },
+        routes: everything,
+        requiresToken: (path) => !path.startsWith('/v1/auth'),
+      },
+    ]);
+
+    expect(merged.paths?.['/v1/orders']?.get).toEqual({ security: [{ bearerAuth: [] }] });
+    expect(merged.paths?.['/v1/auth/login']?.get).toEqual({ security: [] });
+    expect(merged.paths?.['/v1/auth/logout']?.get).toEqual({ security: [{ bearerAuth: [] }] });
+    expect(merged.components?.securitySchemes).toEqual({
+      bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+    });
+  });
+
   test('when two documents describe the same path or a component differently, then every conflict is reported', () => {
     const conflicts = conflictsOf(() =>
       mergeOpenApi(gateway, [

@@ -18,7 +18,17 @@ export interface ServiceDocument {
   readonly document: OpenApiDocument;
   /** True for the paths the gateway routes to this service; the others (its probes) are left out. */
   readonly routes: (path: string) => boolean;
+  /**
+   * True for the paths the edge lets through only with an access token (the route table's
+   * `token` access). Operations that state no requirement of their own then require
+   * `bearerAuth`, and the others none, as the edge does; without it the service's document-wide
+   * requirement is copied.
+   */
+  readonly requiresToken?: (path: string) => boolean;
 }
+
+/** The scheme the edge enforces: an ES256 access token from identity, as a bearer token. */
+export const BEARER_AUTH = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } as const;
 
 /** Two services describe the same thing differently: the merged document would lie about one. */
 export class OpenApiConflict extends Error {
@@ -40,8 +50,9 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
  * schema, the bearer scheme) appears once; a path or a component name that two documents define
  * differently is a conflict, and all conflicts are reported together.
  *
- * A service's document-wide `security` requirement is copied onto its operations, because in
- * the merged document the top level belongs to the gateway.
+ * Each operation without a `security` requirement of its own gets the one the edge enforces on
+ * its path (`requiresToken`), or else its service's document-wide one, because in the merged
+ * document the top level belongs to the gateway.
  *
  * @throws {OpenApiConflict}
  */
@@ -74,7 +85,13 @@ export function mergeOpenApi(
   };
 
   addComponents('gateway', gateway);
-  for (const { name, document, routes } of services) {
+  if (services.some((service) => service.requiresToken !== undefined)) {
+    addComponents('gateway', {
+      ...gateway,
+      components: { securitySchemes: { bearerAuth: BEARER_AUTH } },
+    });
+  }
+  for (const { name, document, routes, requiresToken } of services) {
     if (!document.openapi?.startsWith('3.1.')) {
       conflicts.push(`${name} publishes OpenAPI ${document.openapi ?? '(none)'}, not 3.1`);
       continue;
@@ -86,7 +103,13 @@ export function mergeOpenApi(
         conflicts.push(`path ${path} is described by both ${owner} and ${name}`);
         continue;
       }
-      paths[path] = withSecurity(item, document.security);
+      const security =
+        requiresToken === undefined
+          ? document.security
+          : requiresToken(path)
+            ? [{ bearerAuth: [] }]
+            : [];
+      paths[path] = withSecurity(item, security);
       pathOwners.set(path, name);
     }
     addComponents(name, document);

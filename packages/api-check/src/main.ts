@@ -1,0 +1,35 @@
+// `npm run api:check [-- --write]`: regenerates the merged OpenAPI document and compares it with
+// the committed one (see check.ts for the verdicts). Exit 1 fails CI.
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { COMMITTED_PATH, canonicalJson, checkApi } from './check.ts';
+import { generateApiDocument } from './generate.ts';
+import type { OpenApiDocument } from './openapi-diff.ts';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const committedFile = `${root}${COMMITTED_PATH}`;
+const write = process.argv.slice(2).includes('--write');
+
+const committed = await readFile(committedFile, 'utf8').then(
+  (text) => JSON.parse(text) as OpenApiDocument,
+  (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  },
+);
+// Through JSON, so the generated document compares like the parsed committed one.
+const generated = JSON.parse(JSON.stringify(await generateApiDocument())) as OpenApiDocument;
+
+const result = checkApi({ committed, generated, write });
+if (result.write) {
+  await writeFile(committedFile, canonicalJson(generated));
+  // The repository's formatter has the last word, so `npm run lint` finds nothing to change.
+  execFileSync('npx', ['--no-install', 'biome', 'format', '--write', COMMITTED_PATH], {
+    cwd: root,
+    stdio: 'ignore',
+  });
+}
+const output = result.exitCode === 0 ? process.stdout : process.stderr;
+output.write(`${result.lines.join('\n')}\n`);
+process.exitCode = result.exitCode;
