@@ -1,5 +1,6 @@
 // `npm run infra:check`: every deployment artifact in the repo, checked offline. Exits 1 when any
 // check finds a problem; prints what was checked either way.
+import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { lintWorkflows } from './actionlint.ts';
@@ -9,6 +10,7 @@ import type { Finding } from './finding.ts';
 import { validateKubernetesObjects } from './kubernetes-schema.ts';
 import { ensureKubectl, renderKustomization } from './kustomize.ts';
 import { checkAvailability, checkPolicy } from './policy.ts';
+import { scanForSecrets } from './secret-scan.ts';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 const cacheDir = path.join(repo, 'node_modules/.cache/groundwork-infra-check');
@@ -52,6 +54,20 @@ async function dockerfiles(): Promise<[string, Finding[]]> {
   return [`Dockerfiles: syntax + rules (${files.length} files)`, findings];
 }
 
+/** Every tracked file (what a push would publish), text only. */
+async function secrets(): Promise<[string, Finding[]]> {
+  const files = execFileSync('git', ['ls-files', '-z'], { cwd: repo, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
+  const findings: Finding[] = [];
+  for (const file of files) {
+    const data = await readFile(path.join(repo, file)).catch(() => undefined);
+    if (!data || data.subarray(0, 8000).includes(0)) continue;
+    findings.push(...scanForSecrets(file, data.toString('utf8')));
+  }
+  return [`secrets: private keys and tokens in tracked files (${files.length} files)`, findings];
+}
+
 async function overlays(): Promise<Array<[string, Finding[]]>> {
   const kubectl = await ensureKubectl(cacheDir);
   const dirs = [
@@ -80,7 +96,13 @@ async function overlays(): Promise<Array<[string, Finding[]]>> {
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 const started = performance.now();
-const results = [await workflows(), await compose(), await dockerfiles(), ...(await overlays())];
+const results = [
+  await workflows(),
+  await compose(),
+  await dockerfiles(),
+  await secrets(),
+  ...(await overlays()),
+];
 let failed = 0;
 for (const [name, findings] of results) {
   print(`${findings.length === 0 ? 'ok  ' : 'FAIL'} ${name}`);
