@@ -82,6 +82,8 @@ describeWithServices('one order through the four apps', ['postgres', 'redis'], (
         REDIS_URL: redis.url,
         QUEUE_PREFIX: `${redis.prefix}bull`,
         OUTBOX_SOURCES: `orders=${url('orders')}`,
+        ORDERS_DATABASE_URL: url('orders'),
+        IDENTITY_DATABASE_URL: url('identity'),
         OUTBOX_POLL_INTERVAL_MS: '200',
         NOTIFICATION_CHANNEL: 'log',
       }),

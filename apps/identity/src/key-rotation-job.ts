@@ -7,6 +7,11 @@ import { PrismaClient } from './generated/prisma/client.ts';
 import { createPasswordHasher, PRODUCTION_ARGON2 } from './security/password-hasher.ts';
 import type { RotationReport } from './use-cases/rotate-signing-keys.ts';
 
+// A scheduler in another process (apps/worker) reads identity's settings with identity's schema,
+// once at its boot, and passes them as `config`.
+export { type IdentityConfig, loadIdentityConfig } from './config.ts';
+export type { RotationReport } from './use-cases/rotate-signing-keys.ts';
+
 export interface KeyRotationJobOptions {
   /** `if-due`: the scheduler's call (every hour, say); `now`: the manual command. */
   readonly mode: 'if-due' | 'now';

@@ -91,6 +91,21 @@ describeWithServices("orders' scheduled maintenance", ['postgres', 'redis'], () 
     expect(await cancelledEvents()).toEqual([overdue]);
   });
 
+  test('when the expiry releases stock of a cached product, then the next product read shows the released stock', async () => {
+    const { org, product, place } = await shop(10);
+    await place(4, minutesAgo(45));
+    const read = async () =>
+      (
+        await orders.call('GET', `/v1/products/${product.id}`, { as: { org, role: 'member' } })
+      ).json().stock as number;
+    expect(await read()).toBe(6);
+    expect(await read()).toBe(6);
+
+    await maintenance.expireUnconfirmedOrders(minutesAgo(30), 1_000);
+
+    expect(await read()).toBe(10);
+  });
+
   test('when two runs expire the same overdue orders at once, then each order is cancelled once and its stock released once', async () => {
     const { place, stock, statuses, cancelledEvents } = await shop(20);
     const due: string[] = [];

@@ -6,19 +6,22 @@ import {
   type JobDefinition,
 } from '@groundwork/queue';
 import { createService, type Service, serviceOptionsFromEnv } from '@groundwork/service-kit';
+import { defaultMetricsRegistry, type MetricsRegistry } from '@groundwork/telemetry';
 import { outboxSources, type WorkerConfig } from './config.ts';
 import { type MaintenancePorts, startConsumers } from './consumers.ts';
 import { createInbox } from './data/inbox.ts';
 import { createNotificationRepository } from './data/notification-repository.ts';
 import { createOrderSummaryRepository } from './data/order-summary-repository.ts';
-import { createOutboxSource } from './data/outbox-source.ts';
+import { createOutboxSource, type OutboxSource } from './data/outbox-source.ts';
 import { createWorkerDatabase } from './data/worker-database.ts';
-import { defineWorkerJobs, eventRoutes, type WorkerJobs } from './jobs.ts';
+import { defineWorkerJobs, eventRoutes, QUEUES, type WorkerJobs } from './jobs.ts';
+import { openMaintenanceAdapters } from './maintenance-adapters.ts';
 import { createLogNotificationSender } from './notifications/log-notification-sender.ts';
 import type { NotificationSender } from './notifications/notification-sender.ts';
 import { createWebhookNotificationSender } from './notifications/webhook-notification-sender.ts';
 import { startOutboxRelay } from './outbox-relay.ts';
 import { applySchedules, type Schedule } from './schedules.ts';
+import { observeWorkerMetrics } from './worker-metrics.ts';
 
 export interface WorkerDeps {
   readonly config: WorkerConfig;
@@ -27,12 +30,16 @@ export interface WorkerDeps {
   /** Default: the channel `NOTIFICATION_CHANNEL` names. */
   readonly notificationSender?: NotificationSender;
   /**
-   * Adapters of the scheduled jobs. None ships yet: orders, identity and their use cases are
-   * being built (issues #4, #5). A job without its adapter is not scheduled.
+   * Adapters of the scheduled jobs. Default: those of `MAINTENANCE_JOBS`, to orders and identity
+   * (src/maintenance-adapters.ts). A job without its adapter is not scheduled.
    */
   readonly ports?: MaintenancePorts;
+  /** Where identity's settings for its key rotation are read. Default: `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** The clock of the scheduled jobs. */
   readonly now?: () => Date;
+  /** Served at `/metrics`, with the queue and outbox gauges. Default: the process's registry. */
+  readonly metrics?: MetricsRegistry;
 }
 
 /**
@@ -46,11 +53,13 @@ export interface WorkerDeps {
 export async function buildApp(deps: WorkerDeps): Promise<Service> {
   const { config } = deps;
   const logger = deps.logger ?? createLogger({ service: 'worker', level: config.LOG_LEVEL });
+  const metrics = deps.metrics ?? defaultMetricsRegistry();
   const app = await createService({
     name: 'worker',
     description: 'Background work: outbox relay, event consumers and scheduled jobs.',
     ...serviceOptionsFromEnv(config),
     logger,
+    metrics,
     // The worker serves probes only: no API to document.
     docs: false,
   });
@@ -93,7 +102,12 @@ export async function buildApp(deps: WorkerDeps): Promise<Service> {
         maxDelayMs: config.JOB_BACKOFF_MAX_MS,
       },
     });
-    const ports = deps.ports ?? {};
+    let ports = deps.ports;
+    if (ports === undefined) {
+      const adapters = await openMaintenanceAdapters(config, deps.env ?? process.env, logger);
+      opened.push({ name: 'maintenance adapters', close: () => adapters.close() });
+      ports = adapters.ports;
+    }
     const consumers = await startConsumers({
       jobs,
       inbox: createInbox(database.primary),
@@ -130,10 +144,7 @@ export async function buildApp(deps: WorkerDeps): Promise<Service> {
     await applySchedules(where, maintenance, schedules);
     const off = maintenance.filter((job: JobDefinition) => !schedules.some((s) => s.job === job));
     if (off.length > 0) {
-      logger.info(
-        { jobs: off.map((job) => job.name) },
-        'scheduled jobs without an adapter are off',
-      );
+      logger.info({ jobs: off.map((job) => job.name) }, 'scheduled jobs off (MAINTENANCE_JOBS)');
     }
 
     // The relay's producer fails fast: a batch must not hold its transaction open while Redis is away.
@@ -149,6 +160,7 @@ export async function buildApp(deps: WorkerDeps): Promise<Service> {
     });
     opened.push({ name: 'relay producer', close: () => producer.close() });
     const routes = eventRoutes(jobs);
+    const sources: OutboxSource[] = [];
     for (const { name, url } of outboxSources(config)) {
       const source = createOutboxSource({
         name,
@@ -156,6 +168,7 @@ export async function buildApp(deps: WorkerDeps): Promise<Service> {
         onPoolError: (error) => logger.warn({ err: error, outbox: name }, 'outbox pool error'),
       });
       opened.push({ name: `outbox ${name}`, close: () => source.close() });
+      sources.push(source);
       app.addReadinessCheck(source.readinessCheck);
       const relay = await startOutboxRelay({
         source,
@@ -167,6 +180,14 @@ export async function buildApp(deps: WorkerDeps): Promise<Service> {
       });
       opened.push({ name: `relay ${name}`, close: () => relay.stop() });
     }
+
+    const gauges = observeWorkerMetrics({
+      registry: metrics,
+      where,
+      queues: Object.values(QUEUES),
+      sources,
+    });
+    opened.push({ name: 'metrics', close: () => gauges.stop() });
   } catch (error) {
     await closeAll();
     await app.close();
@@ -210,7 +231,7 @@ function maintenanceSchedules(
     schedules.push({
       job: jobs.rotateSigningKeys,
       repeat: cron(config.ROTATE_SIGNING_KEYS_SCHEDULE),
-      payload: { minKeyAgeMinutes: config.SIGNING_KEY_MIN_AGE_MINUTES },
+      payload: {},
     });
   }
   if (ports.idempotencyKeys !== undefined) {

@@ -7,6 +7,14 @@ const positive = (defaultValue: number, description: string) =>
 const cron = (defaultPattern: string, description: string) =>
   Type.String({ minLength: 1, default: defaultPattern, description });
 
+/** The scheduled jobs, by job name (src/jobs.ts). */
+export const MAINTENANCE_JOB_NAMES = [
+  'expire-unconfirmed-orders',
+  'rotate-signing-keys',
+  'purge-idempotency-keys',
+] as const;
+export type MaintenanceJobName = (typeof MAINTENANCE_JOB_NAMES)[number];
+
 // `name=url`: the service name labels logs, readiness checks and metrics.
 const OUTBOX_SOURCE = /^([a-z][a-z0-9-]*)=(postgres(?:ql)?:\/\/.+)$/;
 
@@ -68,18 +76,42 @@ export const workerConfigSchema = Type.Object({
 
   EXPIRE_UNCONFIRMED_ORDERS_SCHEDULE: cron('*/5 * * * *', 'Cron, in SCHEDULE_TIMEZONE'),
   ORDER_CONFIRMATION_TIMEOUT_MINUTES: positive(30, 'Unconfirmed orders older than this expire'),
-  ROTATE_SIGNING_KEYS_SCHEDULE: cron('0 3 * * *', 'Cron, in SCHEDULE_TIMEZONE'),
-  SIGNING_KEY_MIN_AGE_MINUTES: Type.Integer({
-    minimum: 0,
-    default: 60,
-    description: 'An active key younger than this is not rotated',
-  }),
+  ROTATE_SIGNING_KEYS_SCHEDULE: cron(
+    '7 * * * *',
+    "Cron, in SCHEDULE_TIMEZONE; identity's SIGNING_KEY_ROTATION_PERIOD_SECONDS decides when a key is due",
+  ),
   PURGE_IDEMPOTENCY_KEYS_SCHEDULE: cron('17 * * * *', 'Cron, in SCHEDULE_TIMEZONE'),
   SCHEDULE_TIMEZONE: Type.String({ minLength: 1, default: 'UTC' }),
   MAINTENANCE_BATCH_SIZE: positive(500, 'Rows per round trip of the scheduled clean-ups'),
+  MAINTENANCE_JOBS: Type.String({
+    pattern: `^(none|(${MAINTENANCE_JOB_NAMES.join('|')})(,(${MAINTENANCE_JOB_NAMES.join('|')}))*)$`,
+    default: MAINTENANCE_JOB_NAMES.join(','),
+    description:
+      'Comma-separated scheduled jobs this deployment runs (`none`: none); the others are unscheduled',
+  }),
+  ORDERS_DATABASE_URL: Type.String({
+    pattern: '^postgres(ql)?://',
+    default: 'postgresql://postgres@127.0.0.1:5432/groundwork_orders',
+    description:
+      "Orders' database, for expire-unconfirmed-orders and purge-idempotency-keys (@groundwork/orders/maintenance): log in as a member of orders_app and orders_maintenance",
+  }),
+  IDENTITY_DATABASE_URL: Type.String({
+    pattern: '^postgres(ql)?://',
+    default: 'postgresql://postgres@127.0.0.1:5432/groundwork_identity',
+    description:
+      "Identity's database, for rotate-signing-keys (@groundwork/identity/key-rotation-job); identity's SIGNING_KEY_* variables must be set here as for identity",
+  }),
 });
 
 export type WorkerConfig = Readonly<Static<typeof workerConfigSchema>>;
+
+/** The scheduled jobs `MAINTENANCE_JOBS` turns on. */
+export function maintenanceJobs(
+  config: Pick<WorkerConfig, 'MAINTENANCE_JOBS'>,
+): ReadonlySet<MaintenanceJobName> {
+  if (config.MAINTENANCE_JOBS === 'none') return new Set();
+  return new Set(config.MAINTENANCE_JOBS.split(',') as MaintenanceJobName[]);
+}
 
 /** One service database whose outbox the worker relays. */
 export interface OutboxSourceConfig {

@@ -103,7 +103,7 @@ export async function startConsumers(deps: ConsumerDeps): Promise<QueueWorker[]>
             }
             case 'rotate-signing-keys': {
               const keys = connected(ports.signingKeys, job.name);
-              const outcome = await rotateSigningKeys({ keys, now }, job.payload);
+              const outcome = await rotateSigningKeys({ keys });
               logger.info({ job: job.name, ...outcome }, 'signing keys checked for rotation');
               return;
             }

@@ -65,6 +65,7 @@ describeWithServices(
         REDIS_URL: redis.url,
         QUEUE_PREFIX: prefix,
         OUTBOX_SOURCES: `orders=${ordersDb.url}`,
+        MAINTENANCE_JOBS: 'none',
         NOTIFICATION_CHANNEL: 'webhook',
         NOTIFICATION_WEBHOOK_URL: receiver.url,
         JOB_CONCURRENCY: String(CONCURRENCY),

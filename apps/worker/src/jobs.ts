@@ -68,10 +68,8 @@ export function defineWorkerJobs(retry: RetryPolicy) {
     rotateSigningKeys: defineJob({
       name: 'rotate-signing-keys',
       queue: QUEUES.maintenance,
-      schema: Type.Object({
-        /** An active key younger than this is kept: a re-run of the same schedule changes nothing. */
-        minKeyAgeMinutes: Type.Integer({ minimum: 0 }),
-      }),
+      // Nothing to say: identity's own settings decide whether a key is due.
+      schema: Type.Object({}),
       ...retry,
     }),
     purgeIdempotencyKeys: defineJob({

@@ -44,6 +44,8 @@ export interface OutboxSource {
    * errors to `onError` and keeps reconnecting until closed (polling covers the gap).
    */
   listen(onNotify: () => void, onError: (error: Error) => void): Promise<OutboxListener>;
+  /** Seconds since the oldest unpublished event was written; 0 when every event is published. */
+  oldestUnpublishedAgeSeconds(): Promise<number>;
   /** For the service kit's `addReadinessCheck`. */
   readonly readinessCheck: { readonly name: string; check(): Promise<void> };
   close(): Promise<void>;
@@ -230,6 +232,15 @@ export function createOutboxSource(options: OutboxSourceOptions): OutboxSource {
       };
       listeners.add(listener);
       return listener;
+    },
+
+    async oldestUnpublishedAgeSeconds() {
+      // The ("publishedAt", "createdAt") index answers this from its first entry.
+      const { rows } = await pool.query<{ age: number }>(
+        `SELECT COALESCE(EXTRACT(EPOCH FROM now() - min("createdAt")), 0)::float8 AS age
+           FROM outbox WHERE "publishedAt" IS NULL`,
+      );
+      return Math.max(0, rows[0]?.age ?? 0);
     },
 
     readinessCheck: {

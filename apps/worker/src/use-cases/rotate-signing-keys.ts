@@ -1,23 +1,19 @@
 /**
- * Identity's signing keys, behind a port: identity owns them and the rotation itself (a new key
- * is published in the JWKS before it signs, the old one stays there until the tokens it signed
- * have expired); the worker only decides when.
+ * Identity's signing keys, behind a port: identity owns them and the whole rotation (when a key
+ * is due, a new key published in the JWKS before it signs, the old one kept there until the
+ * tokens it signed have expired); the worker only decides when to ask.
  */
 export interface SigningKeys {
   /**
-   * Rotates unless the active key is younger than `minAgeMs`, which makes a repeated run of the
-   * same schedule (a retry, a re-run after a crash) a no-op. Resolves to the active key's id.
+   * One step of identity's key life cycle: rotates if the active key is due, else changes
+   * nothing, so a repeated run (a retry, a re-run after a crash) is harmless.
    */
-  rotateUnlessYounger(
-    minAgeMs: number,
-    now: Date,
-  ): Promise<{ readonly rotated: boolean; readonly activeKeyId: string }>;
+  rotateIfDue(): Promise<{ readonly rotated: boolean; readonly activeKeyId: string | null }>;
 }
 
-/** The scheduled job: rotates identity's signing key. */
-export async function rotateSigningKeys(
-  deps: { readonly keys: SigningKeys; readonly now: () => Date },
-  input: { readonly minKeyAgeMinutes: number },
-): Promise<{ readonly rotated: boolean; readonly activeKeyId: string }> {
-  return deps.keys.rotateUnlessYounger(input.minKeyAgeMinutes * 60_000, deps.now());
+/** The scheduled job: asks identity to rotate its signing key when it is due. */
+export async function rotateSigningKeys(deps: {
+  readonly keys: SigningKeys;
+}): Promise<{ readonly rotated: boolean; readonly activeKeyId: string | null }> {
+  return deps.keys.rotateIfDue();
 }

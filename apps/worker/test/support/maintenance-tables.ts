@@ -51,12 +51,16 @@ export function sqlUnconfirmedOrders(pool: pg.Pool): CountingPort<UnconfirmedOrd
   return counted;
 }
 
+/** The stand-in's rotation period: a key signs this long before it is due. */
+const KEY_PERIOD_MS = 60 * 60_000;
+
 export function sqlSigningKeys(pool: pg.Pool): CountingPort<SigningKeys> {
   const counted: CountingPort<SigningKeys> = {
     calls: 0,
     port: {
-      async rotateUnlessYounger(minAgeMs, now) {
+      async rotateIfDue() {
         counted.calls += 1;
+        const now = new Date();
         const client = await pool.connect();
         try {
           await client.query('BEGIN');
@@ -64,7 +68,7 @@ export function sqlSigningKeys(pool: pg.Pool): CountingPort<SigningKeys> {
             `SELECT kid, created_at FROM test_signing_keys WHERE state = 'active' FOR UPDATE`,
           );
           const active = rows[0];
-          if (active !== undefined && now.getTime() - active.created_at.getTime() < minAgeMs) {
+          if (active !== undefined && now.getTime() - active.created_at.getTime() < KEY_PERIOD_MS) {
             await client.query('COMMIT');
             return { rotated: false, activeKeyId: active.kid };
           }

@@ -14,6 +14,8 @@ export function testConfig(env: Record<string, string>): WorkerConfig {
     JOB_BACKOFF_MAX_MS: '200',
     OUTBOX_POLL_INTERVAL_MS: '200',
     JOB_SHUTDOWN_TIMEOUT_MS: '2000',
+    // The scheduled jobs reach orders' and identity's databases: only their tests turn them on.
+    MAINTENANCE_JOBS: 'none',
     ...env,
   });
 }
