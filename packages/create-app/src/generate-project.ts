@@ -121,7 +121,7 @@ async function pruneTodoFile(
   written: readonly string[],
   removed: OptionalService[],
 ): Promise<void> {
-  if (removed.length === 0 || !written.includes(TODO_FILE)) return;
+  if (!written.includes(TODO_FILE)) return;
   const testSources = await Promise.all(
     written
       .filter((path) => path.endsWith('.test.ts'))

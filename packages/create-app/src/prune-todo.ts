@@ -1,5 +1,5 @@
 import { isRemovedPath } from './remove-services.ts';
-import type { OptionalService } from './services.ts';
+import { CLI_WORKSPACE, type OptionalService } from './services.ts';
 
 /** What the generated project holds, for deciding which TODO evidence still stands. */
 export interface ProjectContents {
@@ -15,8 +15,9 @@ const PATH = /`([^`\s]+)`/g;
 const TITLE = /"((?:[^"\\]|\\.)*)"/g;
 
 /**
- * TODO_backend-architect.md for a project created without some services (decision): an item whose
- * evidence no longer stands becomes not applicable, `[-]` with
+ * TODO_backend-architect.md for a new project (decision): an item whose evidence does not stand in
+ * it (a removed service's, or the create-groundwork CLI's, which no project contains) becomes
+ * not applicable, `[-]` with
  * `N/A — left out at creation: ...; was: <the template's evidence>`. It keeps its ID (IDs are never
  * reused) and says what to re-prove when the service is added back. That is:
  *
@@ -32,7 +33,6 @@ export function pruneTodo(
   removed: readonly OptionalService[],
   project: ProjectContents,
 ): string {
-  if (removed.length === 0) return text;
   const lines = text.split('\n');
   const dropped = new Set<string>();
   let fenced = false;
@@ -49,9 +49,10 @@ export function pruneTodo(
       : !namesRemovedPath(cited, removed);
     if (stands) continue;
     dropped.add(item[2] ?? '');
+    const missing = namesCli(cited) ? [...removed, 'create-groundwork CLI'] : removed;
     lines[index] = line.replace(/^- \[[ x]\]/, '- [-]');
     lines[index + 1] =
-      `  Evidence: N/A — left out at creation: this project has no ${removed.join(', ')}; was: ${evidence[1]}`;
+      `  Evidence: N/A — left out at creation: this project has no ${missing.join(', ')}; was: ${evidence[1]}`;
   }
   return lines
     .flatMap((line) => {
@@ -85,7 +86,13 @@ function pathExists(path: string, files: ReadonlySet<string>): boolean {
   return false;
 }
 
+/** The CLI is never part of the projects it makes, so its items never stand in one. */
+function namesCli(text: string): boolean {
+  return [...text.matchAll(PATH)].some(([, path = '']) => path.startsWith(`${CLI_WORKSPACE.dir}`));
+}
+
 function namesRemovedPath(text: string, removed: readonly OptionalService[]): boolean {
+  if (namesCli(text)) return true;
   for (const [, path = ''] of text.matchAll(PATH)) {
     if (isRemovedPath(path.endsWith('/') ? path : `${path}/`, removed)) return true;
     if (isRemovedPath(path, removed)) return true;

@@ -366,7 +366,28 @@ describe('pruneTodo', () => {
     expect(pruneTodo(todo, ['worker'], declared).split('\n')[4]).toBe('- [x] **A-3** Journey');
   });
 
-  it('when nothing is removed, then the TODO file is unchanged', () => {
-    expect(pruneTodo(todo, [], { files: new Set(), testSources: [] })).toBe(todo);
+  it('when nothing is removed, then only items of the create-groundwork CLI change', () => {
+    const cli = [
+      '- [x] **B-1** `packages/create-app`: the CLI',
+      '  Evidence: `packages/create-app/src/cli.ts`; test: "when create-app runs, then it works"',
+      '- [ ] **B-2** Upgrade',
+      '  Evidence: planned (#10): `packages/create-app/src/upgrade.ts`',
+      '- [x] **B-3** Queue',
+      '  Evidence: `packages/queue/src/create-worker.ts`',
+      '   Covers: B-2',
+      '',
+    ].join('\n');
+    const kept = { files: new Set(['packages/queue/src/create-worker.ts']), testSources: [] };
+    expect(pruneTodo(cli, [], kept)).toBe(
+      [
+        '- [-] **B-1** `packages/create-app`: the CLI',
+        '  Evidence: N/A — left out at creation: this project has no create-groundwork CLI; was: `packages/create-app/src/cli.ts`; test: "when create-app runs, then it works"',
+        '- [-] **B-2** Upgrade',
+        '  Evidence: N/A — left out at creation: this project has no create-groundwork CLI; was: planned (#10): `packages/create-app/src/upgrade.ts`',
+        '- [x] **B-3** Queue',
+        '  Evidence: `packages/queue/src/create-worker.ts`',
+        '',
+      ].join('\n'),
+    );
   });
 });
