@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface BenchmarkRun {
@@ -23,6 +23,18 @@ export interface BenchmarkRun {
 }
 
 const docPath = fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url));
+
+/**
+ * Sections below this heading are written by hand (profiles, start-up with hyperfine: what one
+ * run of the bench cannot measure) and kept as they are when the bench rewrites the rest.
+ */
+export const KEPT_HEADING = '## Telemetry: where the cost goes';
+
+/** The hand-written tail of `text` from {@link KEPT_HEADING} on, or '' when there is none. */
+export function keptSections(text: string): string {
+  const at = text.indexOf(`\n${KEPT_HEADING}\n`);
+  return at === -1 ? '' : text.slice(at + 1);
+}
 
 /** Rewrites docs/BENCHMARKS.md from one run: the figures are only ever the last measured ones. */
 export function writeBenchmarksDoc(run: BenchmarkRun): string {
@@ -94,11 +106,16 @@ ${run.verdicts.map((line) => `- ${line}`).join('\n')}
   before it did, each waited for the 10 s upstream deadline and counted as an upstream timeout,
   and the breaker then refused every call to that upstream for 10 s (the 12,067 503s once
   measured on \`/v1/users/me\`).
+- 503s that remain on a loaded machine are the services shedding load (the kit sheds requests
+  while the event loop lags more than 1 s): a direct orders row shows them too, with no gateway
+  in the path. The gateway passes such a 503 through and its breaker counts it, as any 5xx;
+  \`breaker_state\` on the gateway's \`/metrics\` tells when that opened the breaker.
 - The CPU columns say where a request's cost goes; a process whose column is much larger than
   the hello world's is where a lever is worth looking for.
 
 Start-up to \`/health/ready\` (issue 8 asks telemetry to stay within 2x): ${run.startup.join('; ')}.
 `;
-  writeFileSync(docPath, text);
+  const kept = existsSync(docPath) ? keptSections(readFileSync(docPath, 'utf8')) : '';
+  writeFileSync(docPath, kept === '' ? text : `${text}\n${kept}`);
   return docPath;
 }
