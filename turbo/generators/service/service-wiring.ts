@@ -1,0 +1,252 @@
+import type { ServiceNames } from './service-names.ts';
+
+/** One change to a file that exists: its path and a function from old text to new text. */
+export interface FileEdit {
+  readonly path: string;
+  readonly apply: (text: string) => string;
+  /**
+   * A test that lists the upstreams by hand: wired when it has the template's shape, skipped (and
+   * reported) when a project changed it, since the service itself does not depend on it.
+   */
+  readonly optional?: true;
+}
+
+/** Raised when a file no longer has the shape an edit expects; nothing has been written then. */
+export class WiringError extends Error {
+  constructor(path: string, expected: string) {
+    super(`${path}: cannot find ${expected}; wire the service there by hand`);
+    this.name = 'WiringError';
+  }
+}
+
+/**
+ * The edits that wire a new service into what exists: the gateway's route table, upstream list,
+ * config and origins; docker-compose (the service, its migration, the gateway's URL and
+ * dependency); the kustomize base. Each edit finds its place by a pattern and fails loudly when
+ * the file changed shape, rather than writing half a wiring.
+ */
+export function serviceWiring(n: ServiceNames): FileEdit[] {
+  const databaseUrl = `postgresql://\${POSTGRES_USER:-postgres}:\${POSTGRES_PASSWORD:-postgres}@postgres:5432/groundwork_${n.snake}`;
+  return [
+    {
+      path: 'apps/gateway/src/route-table.ts',
+      apply: (text) => {
+        const path = 'apps/gateway/src/route-table.ts';
+        const upstreams = replaceOnce(
+          text,
+          /export const UPSTREAMS = \[([^\]]*)\] as const;/,
+          (_match, list: string) =>
+            `export const UPSTREAMS = [${appendItem(list, `'${n.kebab}'`)}] as const;`,
+          path,
+          'export const UPSTREAMS = [...] as const',
+        );
+        return insertBeforeClose(
+          upstreams,
+          'export const ROUTE_TABLE',
+          '\n];',
+          `\n  { prefix: '/v1/${n.kebab}', upstream: '${n.kebab}', access: 'token', rateLimit: 'standard' },`,
+          path,
+        );
+      },
+    },
+    {
+      path: 'apps/gateway/src/config.ts',
+      apply: (text) =>
+        insertAfterLast(
+          text,
+          // After the last upstream origin; in a project that kept no service, after REDIS_URL.
+          /^ {2}(?:[A-Z_]+_URL: url\('http:\/\/127\.0\.0\.1:\d+', 'Origin of the [a-z-]+ service'\)|REDIS_URL: env\.redisUrl\(\)),$/gm,
+          `\n  ${n.constant}_URL: url('http://127.0.0.1:${n.port}', 'Origin of the ${n.kebab} service'),`,
+          'apps/gateway/src/config.ts',
+          "an upstream origin like ORDERS_URL: url('http://127.0.0.1:3002', ...)",
+        ),
+    },
+    {
+      path: 'apps/gateway/src/app.ts',
+      apply: (text) =>
+        replaceOnce(
+          text,
+          /const origins = \{([^}]*)\};/,
+          (_match, entries: string) =>
+            `const origins = { ${appendItem(entries, `${keyOf(n.kebab)}: config.${n.constant}_URL`)} };`,
+          'apps/gateway/src/app.ts',
+          'const origins = { ... };',
+        ),
+    },
+    {
+      path: 'apps/gateway/src/proxy.int.test.ts',
+      optional: true,
+      apply: (text) => wireProxyTest(text, n),
+    },
+    { path: 'docker-compose.yml', apply: (text) => wireCompose(text, n, databaseUrl) },
+    {
+      path: 'infra/k8s/base/kustomization.yaml',
+      apply: (text) => {
+        const path = 'infra/k8s/base/kustomization.yaml';
+        const withResource = replaceOnce(
+          text,
+          /\nimages:\n/,
+          () => `\n  - ${n.kebab}\nimages:\n`,
+          path,
+          'the images: list after resources:',
+        );
+        return insertAfterLast(
+          withResource,
+          /^ {2}- \{ name: groundwork\/[a-z-]+, newTag: [^}]+\}$/gm,
+          `\n  - { name: groundwork/${n.kebab}, newTag: latest }`,
+          path,
+          'an image entry like - { name: groundwork/orders, newTag: latest }',
+        );
+      },
+    },
+  ];
+}
+
+/** `a, b` + `c` → `a, b, c`; an empty list gets just `c`. */
+function appendItem(list: string, item: string): string {
+  const items = list.trim().replace(/,$/, '');
+  return items === '' ? item : `${items}, ${item}`;
+}
+
+/** An object key for a kebab name: quoted only when it is not an identifier. */
+function keyOf(kebab: string): string {
+  return kebab.includes('-') ? `'${kebab}'` : kebab;
+}
+
+/** The gateway's proxy test starts one fixture upstream per service and routes every table entry. */
+function wireProxyTest(text: string, n: ServiceNames): string {
+  const path = 'apps/gateway/src/proxy.int.test.ts';
+  const v = n.pluralCamel;
+  let result = replaceOnce(
+    text,
+    /^( {2}let orders: FixtureUpstream;\n)/m,
+    (line) => `${line}  let ${v}: FixtureUpstream;\n`,
+    path,
+    'let orders: FixtureUpstream;',
+  );
+  result = replaceOnce(
+    result,
+    /\[identity, orders((?:, \w+)*), issuer\] = await Promise\.all\(\[\n/,
+    (_match, more: string) =>
+      `[identity, orders${more}, ${v}, issuer] = await Promise.all([\n      startFixtureUpstream(),\n`,
+    path,
+    '[identity, orders, issuer] = await Promise.all([',
+  );
+  result = insertAfterLast(
+    result,
+    /^ {8}[A-Z_]+_URL: \w+\.url,$/gm,
+    `\n        ${n.constant}_URL: ${v}.url,`,
+    path,
+    'ORDERS_URL: orders.url,',
+  );
+  result = replaceOnce(
+    result,
+    /const upstreams = \(\) => \(\{ identity, orders((?:, \w+)*) \}\);/,
+    (_match, more: string) => `const upstreams = () => ({ identity, orders${more}, ${v} });`,
+    path,
+    'const upstreams = () => ({ identity, orders });',
+  );
+  return replaceOnce(
+    result,
+    /orders\?\.close\(\),/,
+    (match) => `${match} ${v}?.close(),`,
+    path,
+    'orders?.close(),',
+  );
+}
+
+function wireCompose(text: string, n: ServiceNames, databaseUrl: string): string {
+  const path = 'docker-compose.yml';
+  let result = replaceOnce(
+    text,
+    /( {6}target: migrate\n {6}args: \{ APP: )([a-z -]+)( \})/,
+    (_match, head: string, apps: string, tail: string) => `${head}${apps} ${n.kebab}${tail}`,
+    path,
+    'the migrate service with args: { APP: ... }',
+  );
+  result = insertAfterLast(
+    result,
+    /^ {6}[A-Z_]+_DATABASE_URL: .*$/gm,
+    `\n      ${n.constant}_DATABASE_URL: ${databaseUrl}`,
+    path,
+    "the migrate service's <APP>_DATABASE_URL variables",
+  );
+  const service = `  ${n.kebab}:
+    <<: *app
+    build: { context: ., dockerfile: infra/docker/Dockerfile, args: { APP: ${n.kebab} } }
+    image: groundwork/${n.kebab}:\${IMAGE_TAG:-local}
+    environment:
+      <<: *app-env
+      PORT: "${n.port}"
+      DATABASE_URL: ${databaseUrl}
+    ports: ["\${${n.constant}_PORT:-${n.port}}:${n.port}"]
+    healthcheck: *ready
+    depends_on:
+      migrate: { condition: service_completed_successfully }
+
+`;
+  result = replaceOnce(
+    result,
+    /^ {2}gateway:\n/m,
+    (match) => `${service}${match}`,
+    path,
+    'the gateway service',
+  );
+  const gateway = /^ {2}gateway:\n(?: {4}.*\n)+/m.exec(result);
+  if (gateway === null) throw new WiringError(path, 'the gateway service block');
+  let block = insertAfterLast(
+    gateway[0],
+    /^ {6}(?:PORT: "\d+"|[A-Z_]+_URL: http:\/\/.*)$/gm,
+    `\n      ${n.constant}_URL: http://${n.kebab}:${n.port}`,
+    path,
+    "the gateway's PORT",
+  );
+  block = block.replace(/\n$/, `\n      ${n.kebab}: { condition: service_healthy }\n`);
+  if (!/ {4}depends_on:\n(?: {6}.*\n)+$/.test(block)) {
+    throw new WiringError(path, "the gateway's depends_on as its last key");
+  }
+  return result.replace(gateway[0], () => block);
+}
+
+function replaceOnce(
+  text: string,
+  pattern: RegExp,
+  replacement: (match: string, ...groups: string[]) => string,
+  path: string,
+  expected: string,
+): string {
+  const match = pattern.exec(text);
+  if (match === null) throw new WiringError(path, expected);
+  return (
+    text.slice(0, match.index) +
+    replacement(match[0], ...match.slice(1).map(String)) +
+    text.slice(match.index + match[0].length)
+  );
+}
+
+function insertAfterLast(
+  text: string,
+  pattern: RegExp,
+  insertion: string,
+  path: string,
+  expected: string,
+): string {
+  const matches = [...text.matchAll(pattern)];
+  const last = matches.at(-1);
+  if (last === undefined) throw new WiringError(path, expected);
+  const end = last.index + last[0].length;
+  return text.slice(0, end) + insertion + text.slice(end);
+}
+
+function insertBeforeClose(
+  text: string,
+  start: string,
+  close: string,
+  insertion: string,
+  path: string,
+): string {
+  const from = text.indexOf(start);
+  const at = from === -1 ? -1 : text.indexOf(close, from);
+  if (at === -1) throw new WiringError(path, `${start} ... ${close.trim()}`);
+  return text.slice(0, at) + insertion + text.slice(at);
+}
