@@ -1,5 +1,5 @@
 import shared from '@groundwork/vitest-config';
-import { defineConfig, mergeConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 
 /**
  * `npm run test:e2e`: packs the CLI and creates, installs, lints, typechecks and tests whole
