@@ -6,9 +6,10 @@ import { createTenantDatabase } from './data/tenant-database.ts';
 
 /**
  * Orders' OpenAPI document, built offline: the app is wired as main.ts wires it, from the default
- * config, with connections that are never opened. It is made ready (the document is assembled
- * then) without the boot-time check of the database's policies, which serves no request here.
- * `npm run api:check` merges it with the other services' into `docs/api/openapi.json`.
+ * config, with connections that are never opened. It is made ready (the document is
+ * assembled then) without the boot-time check of the database's policies,
+ * which serves no request here. `npm run api:check` merges it with the other services' into
+ * `docs/api/openapi.json`.
  */
 export async function openApiDocument(): Promise<Record<string, unknown>> {
   const config = loadOrdersConfig({});
@@ -28,7 +29,9 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
   });
   try {
     await app.ready();
-    return app.swagger() as unknown as Record<string, unknown>;
+    // What the service serves at /openapi.json. `swagger()` is @fastify/swagger's decorator, which
+    // the kit registers; its type augmentation is the kit's, not visible from compiled packages.
+    return (app as unknown as { swagger(): Record<string, unknown> }).swagger();
   } finally {
     await app.close();
     await database.database.disconnect();
