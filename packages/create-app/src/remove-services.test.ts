@@ -307,6 +307,40 @@ describe('pruneServiceReferences in deployment files', () => {
   });
 });
 
+describe("pruneServiceReferences of the CLI's own commands", () => {
+  it('when nothing is removed, then the root still loses test:e2e, its .ci/run step and README row', () => {
+    const manifest = {
+      scripts: {
+        test: 'turbo run test',
+        'test:e2e': 'npm run test:e2e -w create-groundwork --',
+      },
+    };
+    expect(
+      JSON.parse(pruneServiceReferences('package.json', JSON.stringify(manifest), [])).scripts,
+    ).toEqual({ test: 'turbo run test' });
+    const run = [
+      'step "Test"',
+      'npm test',
+      '',
+      '# One create-app selection',
+      'step "create-app end to end"',
+      'npm run test:e2e -- -t "identity and orders only"',
+      '',
+      'step "Summary"',
+      '',
+    ].join('\n');
+    expect(pruneServiceReferences('.ci/run', run, [])).toBe(
+      ['step "Test"', 'npm test', '', 'step "Summary"', ''].join('\n'),
+    );
+    const readme =
+      '| `npm test` | tests |\n| `npm run test:e2e` | packs the CLI |\n| `npm run lint` | lint |';
+    expect(pruneServiceReferences('README.md', readme, [])).toBe(
+      '| `npm test` | tests |\n| `npm run lint` | lint |',
+    );
+    expect(pruneServiceReferences('docs/x.md', readme, [])).toBe(readme);
+  });
+});
+
 describe('pruneTodo', () => {
   const todo = [
     '- [x] **A-1** Queue',

@@ -55,10 +55,14 @@ export function pruneServiceReferences(
   removed: readonly OptionalService[],
 ): string {
   if (path === 'package-lock.json') return prunePackageLock(text, removed);
-  if (removed.length === 0) return text;
+  // The CLI's own commands (its end-to-end test) run in a workspace no project has.
+  let pruned = dropCliCommands(path, text);
   const base = path.slice(path.lastIndexOf('/') + 1);
-  if (base === 'package.json') return prunePackageJson(text, removed);
-  let pruned = text;
+  if (base === 'package.json') {
+    const namesCli = pruned.includes(CLI_WORKSPACE.name);
+    return removed.length === 0 && !namesCli ? pruned : prunePackageJson(pruned, removed);
+  }
+  if (removed.length === 0) return pruned;
   if (base === 'kustomization.yaml') pruned = pruneKustomization(pruned, removed);
   if (path === 'docker-compose.yml') pruned = dropComposeServices(pruned, removed);
   if (/\.ya?ml$/.test(base)) pruned = pruneYaml(pruned, removed);
@@ -105,9 +109,32 @@ function prunePackageJson(text: string, removed: readonly OptionalService[]): st
 }
 
 function runsInRemovedWorkspace(command: string, removed: readonly OptionalService[]): boolean {
+  if (new RegExp(`(?:-w|--workspace)[= ]${CLI_WORKSPACE.name}(?![\\w-])`).test(command))
+    return true;
   return removed.some((service) =>
     new RegExp(`(?:-w|--workspace)[= ]@groundwork/${service}(?![\\w-])`).test(command),
   );
+}
+
+/**
+ * The CLI's end-to-end test is wired into the template's root: `npm run test:e2e` (dropped from
+ * package.json with the other scripts that run in the CLI workspace), its `.ci/run` step (the
+ * paragraph that runs it) and its README row.
+ */
+function dropCliCommands(path: string, text: string): string {
+  if (path === '.ci/run') {
+    return text
+      .split('\n\n')
+      .filter((paragraph) => !paragraph.includes('npm run test:e2e'))
+      .join('\n\n');
+  }
+  if (path === 'README.md') {
+    return text
+      .split('\n')
+      .filter((line) => !line.startsWith('| `npm run test:e2e`'))
+      .join('\n');
+  }
+  return text;
 }
 
 function prunePackageLock(text: string, removed: readonly OptionalService[]): string {
