@@ -1,9 +1,11 @@
 import type { AppError } from '@groundwork/errors';
+import { defaultMetricsRegistry, type MetricsRegistry } from '@groundwork/telemetry';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { readReplicas } from '@prisma/extension-read-replicas';
 import pg from 'pg';
 import { dbErrors } from './db-errors.ts';
+import { observePoolUsage } from './pool-metrics.ts';
 import { describeServer, toPgConnection } from './postgres-url.ts';
 
 export interface DatabaseClientOptions {
@@ -36,6 +38,13 @@ export interface DatabaseClientOptions {
    * uses the primary, for reads that must see the caller's own writes. Same pool settings.
    */
   readonly replicaUrls?: readonly string[];
+  /**
+   * Where the pools' usage is published (`db_pool_connections{pool,state}`,
+   * `db_pool_max_connections`, `db_pool_pending_requests`; see `observePoolUsage`), labelled
+   * `pool="<applicationName>"` and `"<applicationName>-replica-<n>"`. Default the process's
+   * `defaultMetricsRegistry()`, which the service kit serves at `/metrics`.
+   */
+  readonly metrics?: MetricsRegistry;
 }
 
 /** What `new PrismaClient(...)` of any generated client accepts and returns. */
@@ -125,6 +134,11 @@ export function createDatabaseClient<Client extends { $disconnect(): Promise<voi
           readReplicas({ replicas: replicas.map((r) => r.client as never) }),
         ) as Client);
   const all = [primary, ...replicas];
+  const poolName = options.applicationName || 'default';
+  const stopMetrics = observePoolUsage(options.metrics ?? defaultMetricsRegistry(), [
+    { name: poolName, pool: primary.pool },
+    ...replicas.map((replica, i) => ({ name: `${poolName}-replica-${i}`, pool: replica.pool })),
+  ]);
 
   return {
     prisma,
@@ -147,6 +161,7 @@ export function createDatabaseClient<Client extends { $disconnect(): Promise<voi
       }
     },
     async disconnect() {
+      stopMetrics();
       // Prisma disposes each adapter, which ends its pool (disposeExternalPool).
       for (const { client, pool } of all) {
         await client.$disconnect();

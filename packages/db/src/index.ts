@@ -51,6 +51,7 @@ export {
   type PageableDelegate,
   parseLimit,
 } from './pagination.ts';
+export { type NamedPool, observePoolUsage } from './pool-metrics.ts';
 export { toDomainError } from './prisma-errors.ts';
 export {
   checkRowLevelSecurity,

@@ -1,3 +1,4 @@
+export { defaultMetricsRegistry } from './default-metrics-registry.ts';
 export { flushSpans } from './flush-spans.ts';
 export {
   HTTP_DURATION_BUCKETS,
@@ -15,13 +16,16 @@ export {
 } from './job-spans.ts';
 export {
   createMetricsRegistry,
-  defaultMetricsRegistry,
   type HistogramSpec,
   type MetricSpec,
   type MetricsRegistry,
   type MetricsRegistryOptions,
   type Report,
 } from './metrics-registry.ts';
+export {
+  REDIS_COMMAND_DURATION_BUCKETS,
+  recordRedisCommandDurations,
+} from './redis-metrics.ts';
 export { startTelemetry, type TelemetryOptions } from './start-telemetry.ts';
 export type { Telemetry } from './telemetry.ts';
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { httpServerMetrics } from './http-metrics.ts';
-import { createMetricsRegistry, defaultMetricsRegistry } from './metrics-registry.ts';
+import { createMetricsRegistry } from './metrics-registry.ts';
 import { parsePrometheusText } from './prometheus-text.ts';
 
 const scrape = async (registry = createMetricsRegistry({ processMetrics: false })) =>
@@ -134,10 +134,6 @@ describe('createMetricsRegistry', () => {
       expect(result.families.has(name), name).toBe(true);
     }
     expect(result.find('process_resident_memory_bytes')[0]?.value).toBeGreaterThan(0);
-  });
-
-  test('when the default registry is asked for twice, then it is the same one', () => {
-    expect(defaultMetricsRegistry()).toBe(defaultMetricsRegistry());
   });
 });
 

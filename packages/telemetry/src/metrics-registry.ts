@@ -214,22 +214,3 @@ function checkName(kind: Kind, name: string): void {
     throw new TypeError(`metrics: only counters end with _total ("${name}" is a ${kind})`);
   }
 }
-
-let processRegistry: MetricsRegistry | undefined;
-
-/**
- * The process's registry, created on first use: the service kit serves it at `/metrics`, and
- * every package registers its metrics on it. Code that takes a registry as an option (the kit's
- * `metrics`) defaults to this one, so tests can pass their own instead.
- *
- * @example
- * defaultMetricsRegistry().gauge({
- *   name: 'breaker_state',
- *   help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.',
- *   labelNames: ['upstream'],
- * }).set({ upstream: 'orders' }, 2);
- */
-export function defaultMetricsRegistry(): MetricsRegistry {
-  processRegistry ??= createMetricsRegistry();
-  return processRegistry;
-}

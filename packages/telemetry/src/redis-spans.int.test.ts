@@ -1,5 +1,5 @@
 import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { expect, test } from 'vitest';
 import { useInMemoryTracing } from '../test/support/in-memory-tracing.ts';
 
@@ -35,6 +35,19 @@ describeWithServices('Redis command spans', ['redis'], () => {
 
   test('when a Redis command runs outside any trace, then no span is recorded', async () => {
     await redis.client.get('product:42');
+    expect(tracing.spans()).toEqual([]);
+  });
+
+  test('when a Redis command runs inside a trace the sampler dropped, then no span is recorded', async () => {
+    const unsampled = trace.setSpanContext(context.active(), {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: TraceFlags.NONE,
+      isRemote: true,
+    });
+
+    await context.with(unsampled, () => redis.client.get('product:42'));
+
     expect(tracing.spans()).toEqual([]);
   });
 

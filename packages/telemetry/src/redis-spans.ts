@@ -1,5 +1,6 @@
 import { tracingChannel } from 'node:diagnostics_channel';
 import {
+  type Attributes,
   context,
   type Span,
   SpanKind,
@@ -31,11 +32,10 @@ interface RedisCommandEvent {
  *
  * Why not @opentelemetry/instrumentation-ioredis: it patches `Redis.prototype.sendCommand` when
  * `require('ioredis')` runs, which never happens when ESM code imports ioredis (ours does), unless
- * an ESM loader hook intercepts every import of the process. The channel needs neither, and costs
- * nothing while nobody subscribes.
+ * an ESM loader hook intercepts every import of the process. The channel needs neither.
  *
- * Only commands issued inside a trace get a span: BullMQ's blocking polls and other background
- * commands would otherwise flood the trace backend with one-span traces.
+ * Only commands issued inside a sampled trace get a span: BullMQ's blocking polls and other
+ * background commands would otherwise flood the trace backend with one-span traces.
  *
  * Spans carry the command name, never its arguments: keys and values hold user data, and
  * BullMQ's EVALSHA arguments hold whole job payloads.
@@ -58,17 +58,18 @@ export function traceRedisCommands(tracer: Tracer): () => void {
   const handlers = {
     start(event: RedisCommandEvent) {
       const parent = context.active();
-      if (trace.getSpan(parent) === undefined) return;
+      // Outside a trace, or inside one the sampler dropped: the span would record nothing (the
+      // sampler follows its parent), so building it and its attributes is pure cost. Unsampled
+      // requests are most requests once OTEL_TRACES_SAMPLER_ARG is below 1.
+      if (trace.getSpan(parent)?.isRecording() !== true) return;
+      const command = event.command.toUpperCase();
       const span = tracer.startSpan(
-        event.command.toUpperCase(),
+        command,
         {
           kind: SpanKind.CLIENT,
           attributes: {
-            [ATTR_DB_SYSTEM_NAME]: 'redis',
-            [ATTR_DB_OPERATION_NAME]: event.command.toUpperCase(),
-            [ATTR_DB_NAMESPACE]: String(event.database),
-            [ATTR_SERVER_ADDRESS]: event.serverAddress,
-            ...(event.serverPort === undefined ? {} : { [ATTR_SERVER_PORT]: event.serverPort }),
+            [ATTR_DB_OPERATION_NAME]: command,
+            ...serverAttributes(event),
           },
         },
         parent,
@@ -86,6 +87,27 @@ export function traceRedisCommands(tracer: Tracer): () => void {
   };
   channel.subscribe(handlers);
   return () => channel.unsubscribe(handlers);
+}
+
+const serverAttributesCache = new Map<string, Attributes>();
+
+/**
+ * The attributes that name the server, the same for every command of a client: built once per
+ * server and database instead of once per command (the span copies them).
+ */
+function serverAttributes(event: RedisCommandEvent): Attributes {
+  const key = `${event.serverAddress}:${event.serverPort}/${event.database}`;
+  let attributes = serverAttributesCache.get(key);
+  if (attributes === undefined) {
+    attributes = {
+      [ATTR_DB_SYSTEM_NAME]: 'redis',
+      [ATTR_DB_NAMESPACE]: String(event.database),
+      [ATTR_SERVER_ADDRESS]: event.serverAddress,
+      ...(event.serverPort === undefined ? {} : { [ATTR_SERVER_PORT]: event.serverPort }),
+    };
+    serverAttributesCache.set(key, attributes);
+  }
+  return attributes;
 }
 
 function errorType(error: unknown): string {
