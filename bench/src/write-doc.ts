@@ -22,7 +22,9 @@ export interface BenchmarkRun {
   readonly elapsedSeconds: number;
 }
 
-const docPath = fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url));
+// BENCH_DOC writes the doc elsewhere: a run for one's own figures, leaving the committed one alone.
+const docPath =
+  process.env.BENCH_DOC ?? fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url));
 
 /**
  * Sections below this heading are written by hand (profiles, start-up with hyperfine: what one
