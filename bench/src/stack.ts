@@ -67,6 +67,18 @@ async function timedReady(server: Server, url: string): Promise<number> {
   return Math.round(performance.now() - started);
 }
 
+/**
+ * BENCH_PROFILE_DIR=<dir>: every orders and gateway process writes a V8 CPU profile at exit to
+ * `<dir>/<variant>/`; `src/otel-share.ts` then tells the share of each one's CPU spent in
+ * OpenTelemetry code, a measure that holds on a busy machine where req/s ratios do not.
+ */
+function profiling(variant: Variant): Record<string, string> {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  return dir === undefined
+    ? {}
+    : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}/${variant.key}` };
+}
+
 /** Telemetry variables the bench controls; removed from the inherited environment first. */
 const TELEMETRY_VARIABLES = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SDK_DISABLED'];
 for (const name of TELEMETRY_VARIABLES) delete process.env[name];
@@ -166,6 +178,7 @@ export async function startStack(variants: readonly Variant[]): Promise<Stack> {
         REDIS_URL: redisUrl,
         ...tokens,
         ...variant.env,
+        ...profiling(variant),
       });
       servers.push(orders);
       const ordersReadyMs = await timedReady(orders, ordersUrl);
@@ -183,6 +196,7 @@ export async function startStack(variants: readonly Variant[]): Promise<Stack> {
         RATE_LIMIT_KEY_PREFIX: `bench:${variant.key}:rate-limit:`,
         ...tokens,
         ...variant.env,
+        ...profiling(variant),
       });
       servers.push(gateway);
       const gatewayReadyMs = await timedReady(gateway, gatewayUrl);
