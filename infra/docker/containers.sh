@@ -56,7 +56,7 @@ teardown() {
   # Images of earlier commits and their build cache would fill the disk run after run.
   if [ "${KEEP_STACK:-0}" != 1 ] && docker info >/dev/null 2>&1; then
     timeout 60 docker image prune -f >/dev/null 2>&1 || true
-    timeout 60 docker builder prune -f --keep-storage 8GB >/dev/null 2>&1 || true
+    timeout 60 docker builder prune -f --keep-storage 20GB >/dev/null 2>&1 || true
   fi
   stop_engine
   if [ "$status" -ne 0 ]; then echo "containers.sh: FAILED (exit $status) after ${SECONDS} s" >&2; fi
