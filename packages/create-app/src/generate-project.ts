@@ -15,7 +15,7 @@ import { formatProject } from './format-project.ts';
 import { projectNaming } from './project-naming.ts';
 import { pruneTodo } from './prune-todo.ts';
 import { isRemovedPath, pruneServiceReferences } from './remove-services.ts';
-import { renameText } from './rename-text.ts';
+import { projectPath, renameText } from './rename-text.ts';
 import { OPTIONAL_SERVICES, type OptionalService } from './services.ts';
 import { type BaseFile, writeBase } from './template-base.ts';
 import { readTemplateFile, readTemplateIndex } from './template-index.ts';
@@ -91,10 +91,11 @@ async function writeProject(
   for (const path of index.files) {
     if (isRemovedPath(path, removed)) continue;
     const content = transform(path, await readTemplateFile(templateDir, path), removed, naming);
-    const destination = join(staging, path);
+    const inProject = projectPath(path, naming);
+    const destination = join(staging, inProject);
     await mkdir(dirname(destination), { recursive: true });
     await writeFile(destination, content, { mode: executable.has(path) ? 0o755 : 0o644 });
-    written.push(path);
+    written.push(inProject);
   }
   await pruneTodoFile(staging, written, removed);
   await formatProject(staging);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { projectNaming } from './project-naming.ts';
-import { renameText } from './rename-text.ts';
+import { projectPath, renameText } from './rename-text.ts';
 
 const naming = projectNaming('my-api', 'acme');
 
@@ -61,5 +61,17 @@ describe('renameText', () => {
     expect(renameText('groundwork_x GROUNDWORK_X groundworkX', dotted)).toBe(
       'shop_api_x SHOP_API_X shopApiX',
     );
+  });
+
+  it('when a file is named after the template, then its path is renamed like the text naming it', () => {
+    const shop = projectNaming('shop', 'acme');
+    expect(projectPath('infra/observability/grafana/dashboards/groundwork-red.json', shop)).toBe(
+      'infra/observability/grafana/dashboards/shop-red.json',
+    );
+    expect(renameText('path: /dashboards/groundwork-red.json', shop)).toBe(
+      'path: /dashboards/shop-red.json',
+    );
+    expect(projectPath('apps/orders/src/main.ts', shop)).toBe('apps/orders/src/main.ts');
+    expect(projectPath('.groundwork/template.json', shop)).toBe('.groundwork/template.json');
   });
 });

@@ -56,3 +56,15 @@ function spellingFor(match: string, before: string, after: string, naming: Proje
   }
   return naming.kebab;
 }
+
+/**
+ * Where a template file lands in the project: its path renamed like text, so a file named after
+ * the template (`grafana/dashboards/groundwork-red.json`) keeps matching the renamed text that
+ * points at it (`depot-red.json` in the Grafana provisioning and its test).
+ *
+ * @example
+ * projectPath('dashboards/groundwork-red.json', projectNaming('shop', 'acme')); // 'dashboards/shop-red.json'
+ */
+export function projectPath(path: string, naming: ProjectNaming): string {
+  return renameText(path, naming);
+}
