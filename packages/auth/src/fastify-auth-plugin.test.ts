@@ -52,6 +52,9 @@ async function buildApp(
     // Ad-hoc routes that test other concerns, not an API: no convention checks.
     routeConventions: false,
     docs: false,
+    // The machine's load is not this file's subject: with shedding on, a second-long stall of a
+    // loaded test runner answered 503 before authenticate ran (seen in a generated project's CI).
+    loadShedding: { maxEventLoopDelayMs: 0 },
     logger: createLogger({ service: 'auth-test', destination }),
   });
   await app.register(async (v1) => {
