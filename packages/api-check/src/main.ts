@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { COMMITTED_PATH, canonicalJson, checkApi } from './check.ts';
-import { generateApiDocument } from './generate.ts';
+import { generateApiDocument, ServiceDocumentMissing } from './generate.ts';
 import type { OpenApiDocument } from './openapi-diff.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -18,8 +18,16 @@ const committed = await readFile(committedFile, 'utf8').then(
     throw error;
   },
 );
-// Through JSON, so the generated document compares like the parsed committed one.
-const generated = JSON.parse(JSON.stringify(await generateApiDocument())) as OpenApiDocument;
+const generated = await generateApiDocument().then(
+  // Through JSON, so the generated document compares like the parsed committed one.
+  (document) => JSON.parse(JSON.stringify(document)) as OpenApiDocument,
+  (error: unknown) => {
+    // The message says what to add; a stack trace would only bury it.
+    if (!(error instanceof ServiceDocumentMissing)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  },
+);
 
 const result = checkApi({ committed, generated, write });
 if (result.write) {
