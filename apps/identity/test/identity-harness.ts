@@ -54,6 +54,8 @@ export async function startIdentity(options: StartOptions): Promise<IdentityInst
     DATABASE_URL: options.databaseUrl,
     // Several instances share one PostgreSQL per test file: a small pool each.
     DATABASE_POOL_SIZE: '5',
+    // A loaded test runner's second-long stall must not shed the request under test (seen in CI).
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     ...options.env,
   });
   const db: DatabaseClient<PrismaClient> = createDatabaseClient(

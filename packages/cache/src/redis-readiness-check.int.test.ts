@@ -74,6 +74,8 @@ describe('a service whose Redis only caches', () => {
       name: 'cache-test',
       logLevel: 'silent',
       routeConventions: false,
+      // A loaded test runner's stall must not shed the request under test.
+      loadShedding: { maxEventLoopDelayMs: 0 },
     });
     closers.push(() => app.close());
     app.get<{ Params: { id: string } }>('/v1/products/:id', async (request) =>

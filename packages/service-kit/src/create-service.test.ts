@@ -26,6 +26,8 @@ async function buildApp(): Promise<{ app: Service; logs: Record<string, unknown>
     logger: createLogger({ service: 'kit-test', level: 'info', destination }),
     corsOrigins: [LISTED_ORIGIN],
     bodyLimitBytes: 1024,
+    // A loaded test runner's stall must not shed the request under test.
+    loadShedding: { maxEventLoopDelayMs: 0 },
   });
   app.get('/ok', async () => ({ ok: true }));
   app.post(

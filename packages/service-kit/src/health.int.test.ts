@@ -26,7 +26,13 @@ function postgresCheck(port: number): ReadinessCheck {
 }
 
 async function serviceWith(readinessChecks: ReadinessCheck[]): Promise<Service> {
-  const app = await createService({ name: 'kit-test', logLevel: 'silent', readinessChecks });
+  const app = await createService({
+    name: 'kit-test',
+    logLevel: 'silent',
+    readinessChecks,
+    // A loaded test runner's stall must not shed the request under test.
+    loadShedding: { maxEventLoopDelayMs: 0 },
+  });
   apps.push(app);
   return app;
 }

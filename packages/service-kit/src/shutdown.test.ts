@@ -18,7 +18,12 @@ async function listeningService(
   setup: (app: Service) => void = () => {},
 ): Promise<{ app: Service; port: number; started: () => number }> {
   let started = 0;
-  const service = await createService({ name: 'kit-test', logLevel: 'silent' });
+  const service = await createService({
+    name: 'kit-test',
+    logLevel: 'silent',
+    // A loaded test runner's stall must not shed the request under test.
+    loadShedding: { maxEventLoopDelayMs: 0 },
+  });
   setup(service);
   service.get<{ Querystring: { ms?: string } }>('/work', async (request) => {
     started += 1;

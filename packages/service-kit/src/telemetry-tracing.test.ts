@@ -23,6 +23,8 @@ describe('createService with tracing on', () => {
     const { createService } = await import('./create-service.ts');
     app = await createService({
       name: 'kit-test',
+      // A loaded test runner's stall must not shed the request under test.
+      loadShedding: { maxEventLoopDelayMs: 0 },
       // Ad-hoc routes that test other concerns, not an API: no convention checks.
       routeConventions: false,
       logger: createLogger({

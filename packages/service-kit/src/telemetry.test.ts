@@ -18,6 +18,8 @@ async function buildApp(metrics: MetricsRegistry) {
   });
   const app = await createService({
     name: 'kit-test',
+    // A loaded test runner's stall must not shed the request under test.
+    loadShedding: { maxEventLoopDelayMs: 0 },
     // Ad-hoc routes that test other concerns, not an API: no convention checks.
     routeConventions: false,
     logger: createLogger({ service: 'kit-test', destination }),

@@ -16,6 +16,8 @@ export function testConfig(env: Record<string, string>): WorkerConfig {
     JOB_SHUTDOWN_TIMEOUT_MS: '2000',
     // The scheduled jobs reach orders' and identity's databases: only their tests turn them on.
     MAINTENANCE_JOBS: 'none',
+    // A loaded test runner's second-long stall must not shed /health or /metrics.
+    MAX_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   });
 }
