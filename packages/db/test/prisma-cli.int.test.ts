@@ -4,7 +4,7 @@
  * CLI at engine/schema-engine.js through `@groundwork/db/prisma-config`.
  *
  * The cases run in order and build on each other like one working session (init, change, custom
- * SQL, deploy elsewhere...): every CLI call costs about a second, so one story is far cheaper
+ * SQL, deploy elsewhere...): every CLI call costs a second or two, so one story is far cheaper
  * than a fresh setup per case. Each case still asserts one behaviour. Regression cases name the
  * pitfall of the stock wasm engine + adapter-pg they pin (see engine/migration-adapter.js).
  */
@@ -37,7 +37,10 @@ const server = usePostgres();
 let devUrl: string;
 let service: ServiceFolder;
 
-/** `npx prisma <args>` in the service folder, against the dev database unless told otherwise. */
+/**
+ * `prisma <args>` in the service folder, against the dev database unless told otherwise. The
+ * first case runs it through npx, as a developer types it; the rest skip npx's resolution.
+ */
 function prisma(args: string[], env: Record<string, string> = {}, stdin?: string) {
   return service.prisma(args, { env: { DATABASE_URL: devUrl, ...env }, stdin });
 }
@@ -85,8 +88,8 @@ afterAll(async () => {
 });
 
 describe('prisma CLI on the offline schema engine', { timeout: 60_000 }, () => {
-  test('when prisma generate runs without a native engine, then the client lands in the service folder', async () => {
-    const result = await prisma(['generate']);
+  test('when npx prisma generate runs without a native engine, then the client lands in the service folder', async () => {
+    const result = await service.npxPrisma(['generate'], { env: { DATABASE_URL: devUrl } });
 
     expectExit(result, 0);
     expect(result.output).toContain('Generated Prisma Client');
