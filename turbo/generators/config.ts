@@ -23,7 +23,7 @@ export default function generator(plop: PlopTypes.NodePlopAPI): void {
         const root = plop.getDestBasePath();
         const { created, edited, skipped } = await generateService(root, String(answers.name));
         const todo = skipped.length > 0 ? `; by hand: ${skipped.join('; ')}` : '';
-        return `created ${created.length} files, wired ${edited.join(', ')}${todo}; now run npm install`;
+        return `created ${created.length} files, wired ${edited.join(', ')}${todo}; next: npm install, then npm run api:check -- --write (adds /v1/${answers.name} to docs/api/openapi.json)`;
       },
     ],
   });

@@ -17,8 +17,9 @@ export interface GeneratedService {
 }
 
 /**
- * Adds the service `name` to the repository at `root`: its workspace and manifests, and the
- * wiring into the gateway, compose and kustomize. Everything is computed first, so a name that is
+ * Adds the service `name` to the repository at `root`: its workspace and manifests (its OpenAPI
+ * document for `npm run api:check` among them), and the wiring into the gateway, the API check,
+ * compose and kustomize. Everything is computed first, so a name that is
  * taken or a file that changed shape stops it before anything is written; then Biome formats and
  * sorts what was written, as `npm run lint` expects.
  *
@@ -60,7 +61,8 @@ export async function generateService(
     await writeFile(join(root, path), content);
   }
   const typescript = [...created.keys(), ...edited.keys()].filter((path) => path.endsWith('.ts'));
-  await format(root, [...typescript, `apps/${name}/package.json`]);
+  const manifests = [...edited.keys()].filter((path) => path.endsWith('package.json'));
+  await format(root, [...typescript, `apps/${name}/package.json`, ...manifests]);
   return { created: [...created.keys()], edited: [...edited.keys()], skipped };
 }
 

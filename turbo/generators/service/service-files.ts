@@ -41,6 +41,7 @@ export default defineServicePrismaConfig({
   add('src/config.ts', configTs(n));
   add('src/main.ts', mainTs(n));
   add('src/app.ts', appTs(n));
+  add('src/openapi-document.ts', openApiDocumentTs(n));
   add(`src/domain/${n.kebab}-errors.ts`, errorsTs(n));
   add(`src/domain/${n.singularKebab}.ts`, domainTs(n));
   add(`src/domain/${n.singularKebab}.test.ts`, domainTestTs(n));
@@ -67,6 +68,14 @@ function packageJson(n: ServiceNames) {
     private: true,
     description: `The ${n.kebab} service: ${n.kebab} of an organization (made by turbo gen service).`,
     type: 'module',
+    // Like the other apps': `npm run api:check` imports every routed service's document through it.
+    exports: {
+      './openapi-document': {
+        '@groundwork/source': './src/openapi-document.ts',
+        types: './dist/openapi-document.d.ts',
+        default: './dist/openapi-document.js',
+      },
+    },
     scripts: {
       dev: 'node --conditions=@groundwork/source --import @groundwork/telemetry/register --watch src/main.ts',
       start: 'node --import @groundwork/telemetry/register dist/main.js',
@@ -115,6 +124,10 @@ npm test -w @groundwork/${n.kebab}             # real PostgreSQL (see @groundwor
 |---|---|---|
 | \`POST /v1/${n.kebab}\` | any member of an organization | 201 + \`Location\` |
 | \`GET /v1/${n.kebab}/{id}\` | the same organization | 404 for another organization's |
+
+First \`npm install\` (it links the workspace), then \`npm run api:check -- --write\`: the API check
+merges this service's document (\`src/openapi-document.ts\`) into \`docs/api/openapi.json\`, which
+gains its paths; commit it with the service.
 
 Next steps: permissions of its own in \`packages/auth/src/policies.ts\` (routes now only ask for
 a token bound to an organization), row-level security like orders (ADR 0005) if the tenancy guard
@@ -214,7 +227,7 @@ await startService(app, startOptionsFromEnv(config));
 function appTs(n: ServiceNames): string {
   return `import { createRemoteKeyResolver, type KeyResolver } from '@groundwork/auth';
 import { authenticate } from '@groundwork/auth/fastify';
-import { createDatabaseClient } from '@groundwork/db';
+import { createDatabaseClient, type DatabaseClient } from '@groundwork/db';
 import { createLogger, type Logger } from '@groundwork/logger';
 import { createService, type Service, serviceOptionsFromEnv } from '@groundwork/service-kit';
 import type { ${n.pluralPascal}Config } from './config.ts';
@@ -228,6 +241,11 @@ export interface ${n.pluralPascal}Deps {
   readonly keys?: KeyResolver;
   /** Default: the kit's JSON logger at LOG_LEVEL. */
   readonly logger?: Logger;
+  /**
+   * Default: a pool on DATABASE_URL. Verified when the app is ready and closed with it, either
+   * way; the offline OpenAPI build (openapi-document.ts) passes one that verifies nothing.
+   */
+  readonly database?: DatabaseClient<PrismaClient>;
 }
 
 /**
@@ -244,12 +262,14 @@ export async function buildApp(deps: ${n.pluralPascal}Deps): Promise<Service> {
     logger,
   });
 
-  const database = createDatabaseClient(PrismaClient, {
-    url: config.DATABASE_URL,
-    poolSize: config.DATABASE_POOL_SIZE,
-    applicationName: '${n.kebab}',
-    onPoolError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
-  });
+  const database =
+    deps.database ??
+    createDatabaseClient(PrismaClient, {
+      url: config.DATABASE_URL,
+      poolSize: config.DATABASE_POOL_SIZE,
+      applicationName: '${n.kebab}',
+      onPoolError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
+    });
   app.addReadinessCheck(database.readinessCheck);
   app.addHook('onReady', () => database.verifyConnection());
   app.addHook('onClose', () => database.disconnect());
@@ -263,6 +283,44 @@ export async function buildApp(deps: ${n.pluralPascal}Deps): Promise<Service> {
     await v1.register(${n.camel}Routes, { ${n.pluralCamel} });
   });
   return app;
+}
+`;
+}
+
+function openApiDocumentTs(n: ServiceNames): string {
+  return `import { createDatabaseClient } from '@groundwork/db';
+import { createLogger } from '@groundwork/logger';
+import { buildApp } from './app.ts';
+import { load${n.pluralPascal}Config } from './config.ts';
+import { PrismaClient } from './generated/prisma/client.ts';
+
+/**
+ * The ${n.kebab} service's OpenAPI document, built offline: the app is wired as main.ts wires it,
+ * from the default config, with a database client that never connects. It is made ready (the
+ * document is assembled then) without the boot-time connection check, which serves no request
+ * here. \`npm run api:check\` merges it with the other services' into \`docs/api/openapi.json\`.
+ */
+export async function openApiDocument(): Promise<Record<string, unknown>> {
+  const config = load${n.pluralPascal}Config({});
+  const database = createDatabaseClient(PrismaClient, {
+    url: config.DATABASE_URL,
+    poolSize: 1,
+    applicationName: '${n.kebab}',
+  });
+  const app = await buildApp({
+    config,
+    logger: createLogger({ service: '${n.kebab}', level: 'silent' }),
+    database: { ...database, verifyConnection: async () => {} },
+  });
+  try {
+    await app.ready();
+    // What the service serves at /openapi.json. \`swagger()\` is @fastify/swagger's decorator, which
+    // the kit registers; its type augmentation is the kit's, not visible from compiled packages.
+    return (app as unknown as { swagger(): Record<string, unknown> }).swagger();
+  } finally {
+    // The app's onClose hook disconnects the database client.
+    await app.close();
+  }
 }
 `;
 }

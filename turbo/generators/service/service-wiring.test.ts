@@ -51,6 +51,33 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     );
   });
 
+  it('when the API check has devDependencies, then the service joins them in npm order; without any, they start with it', () => {
+    const apiCheck = edit('packages/api-check/package.json');
+    const manifest = `{
+  "name": "@groundwork/api-check",
+  "devDependencies": {
+    "@groundwork/orders": "*",
+    "@groundwork/testing": "*"
+  }
+}
+`;
+
+    expect(apiCheck.optional).toBe(true);
+    expect(apiCheck.apply(manifest)).toBe(`{
+  "name": "@groundwork/api-check",
+  "devDependencies": {
+    "@groundwork/orders": "*",
+    "@groundwork/payments": "*",
+    "@groundwork/testing": "*"
+  }
+}
+`);
+    expect(JSON.parse(apiCheck.apply('{ "name": "x" }'))).toEqual({
+      name: 'x',
+      devDependencies: { '@groundwork/payments': '*' },
+    });
+  });
+
   it('when compose has the migrate and gateway services, then the service, its migration and the gateway link are added', () => {
     const compose = `services:
   migrate:

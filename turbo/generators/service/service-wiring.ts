@@ -5,8 +5,9 @@ export interface FileEdit {
   readonly path: string;
   readonly apply: (text: string) => string;
   /**
-   * A test that lists the upstreams by hand: wired when it has the template's shape, skipped (and
-   * reported) when a project changed it, since the service itself does not depend on it.
+   * Wiring the service itself does not depend on (a test that lists the upstreams by hand, the
+   * API check's dependencies): done when the file has the template's shape, skipped (and
+   * reported) when a project changed or removed it.
    */
   readonly optional?: true;
 }
@@ -21,8 +22,8 @@ export class WiringError extends Error {
 
 /**
  * The edits that wire a new service into what exists: the gateway's route table, upstream list,
- * config and origins; docker-compose (the service, its migration, the gateway's URL and
- * dependency); the kustomize base. Each edit finds its place by a pattern and fails loudly when
+ * config and origins; the API check's dependencies; docker-compose (the service, its migration,
+ * the gateway's URL and dependency); the kustomize base. Each edit finds its place by a pattern and fails loudly when
  * the file changed shape, rather than writing half a wiring.
  */
 export function serviceWiring(n: ServiceNames): FileEdit[] {
@@ -78,6 +79,14 @@ export function serviceWiring(n: ServiceNames): FileEdit[] {
       optional: true,
       apply: (text) => wireProxyTest(text, n),
     },
+    {
+      // `npm run api:check` finds the service through the route table; the dependency makes turbo
+      // generate its Prisma client (`^generate`) before the check's tests import it.
+      path: 'packages/api-check/package.json',
+      optional: true,
+      apply: (text) =>
+        withDevDependency(text, `@groundwork/${n.kebab}`, 'packages/api-check/package.json'),
+    },
     { path: 'docker-compose.yml', apply: (text) => wireCompose(text, n, databaseUrl) },
     {
       path: 'infra/k8s/base/kustomization.yaml',
@@ -100,6 +109,24 @@ export function serviceWiring(n: ServiceNames): FileEdit[] {
       },
     },
   ];
+}
+
+/** The manifest with `name` among its devDependencies, sorted as npm sorts them. */
+function withDevDependency(text: string, name: string, path: string): string {
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new WiringError(path, 'a JSON manifest');
+  }
+  const current = manifest.devDependencies ?? {};
+  if (typeof current !== 'object' || current === null || Array.isArray(current)) {
+    throw new WiringError(path, 'devDependencies as an object');
+  }
+  manifest.devDependencies = Object.fromEntries(
+    Object.entries({ ...current, [name]: '*' }).sort(([a], [b]) => a.localeCompare(b, 'en')),
+  );
+  return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
 /** `a, b` + `c` → `a, b, c`; an empty list gets just `c`. */
