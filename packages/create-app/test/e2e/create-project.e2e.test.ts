@@ -36,7 +36,7 @@ afterAll(async () => {
   if (!failed && work !== undefined) await rm(work, { recursive: true, force: true });
 });
 
-test('when create-app runs into an empty folder, then the new project installs, builds and passes its tests', async () => {
+test('when create-app runs into an empty folder and turbo gen service adds payments, then the project installs, builds and passes its tests, the API contract included', async () => {
   const dir = await createProject('shop', ['--scope', 'acme']);
   const manifest = JSON.parse(await readFile(join(dir, '.groundwork/template.json'), 'utf8'));
   expect(manifest.options).toMatchObject({
@@ -44,7 +44,15 @@ test('when create-app runs into an empty folder, then the new project installs, 
     scope: 'acme',
     services: ['identity', 'orders', 'worker'],
   });
+  await step('shop: npm install', work, 'npm', ['install', '--no-audit', '--no-fund'], dir);
+  await step('shop: turbo gen service payments', work, 'npx', generateService('payments'), dir);
+  // The next steps the generator prints: link the workspace, add its paths to the contract.
+  await step('shop: npm install again', work, 'npm', ['install', '--no-audit', '--no-fund'], dir);
+  await step('shop: api:check --write', work, 'npm', ['run', 'api:check', '--', '--write'], dir);
+  const contract = JSON.parse(await readFile(join(dir, 'docs/api/openapi.json'), 'utf8'));
+  expect(Object.keys(contract.paths)).toContain('/v1/payments/{id}');
   await verifyProject(dir);
+  await step('shop: npm run api:check', work, 'npm', ['run', 'api:check'], dir);
 });
 
 test('when create-app keeps identity and orders only, then the project without the worker installs, builds and passes its tests', async () => {
@@ -52,6 +60,11 @@ test('when create-app keeps identity and orders only, then the project without t
   expect(await readdir(join(dir, 'apps'))).not.toContain('worker');
   await verifyProject(dir);
 });
+
+/** `npx turbo gen service --args <name>`, non-interactive, as the README gives it. */
+function generateService(name: string): string[] {
+  return ['--no-install', 'turbo', 'gen', 'service', '--args', name];
+}
 
 /** Creates `name` from the packed CLI in an empty folder that already exists, as a user might. */
 async function createProject(name: string, flags: string[]): Promise<string> {
