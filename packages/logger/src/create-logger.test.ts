@@ -60,6 +60,14 @@ describe('createLogger', () => {
     for (const secret of ['p0', 'p1', 'r1', 's2', 'a3']) expect(line).not.toContain(`"${secret}"`);
   });
 
+  test('when a child logger is bound to a secret, then its lines carry it redacted', () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ service: 'gateway', destination });
+    logger.child({ client: { id: 'svc-1', apiKey: 'k-123' } }).info('called');
+    expect(JSON.stringify(lines[0])).not.toContain('k-123');
+    expect(lines[0]).toMatchObject({ client: { id: 'svc-1', apiKey: '[redacted]' } });
+  });
+
   test('when the level is warn, then info lines are dropped', () => {
     const { lines, destination } = capture();
     const logger = createLogger({ service: 'worker', level: 'warn', destination });

@@ -1,32 +1,6 @@
 import { type DestinationStream, type Logger, type LoggerOptions as PinoOptions, pino } from 'pino';
+import { redactSecrets } from './redact-secrets.ts';
 import { traceFields } from './trace-fields.ts';
-
-/** Keys whose values never reach a log line, at any of the depths where they usually sit. */
-const SECRET_KEYS = [
-  'password',
-  'newPassword',
-  'currentPassword',
-  'token',
-  'accessToken',
-  'refreshToken',
-  'idToken',
-  'secret',
-  'clientSecret',
-  'apiKey',
-  'privateKey',
-];
-
-const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key'];
-
-/**
- * pino's redaction matches fixed paths (no recursive wildcard), so the list spells out the
- * places secrets appear: request and response headers, and keys up to three levels deep.
- */
-export const redactPaths: readonly string[] = [
-  ...SECRET_HEADERS.map((header) => `req.headers["${header}"]`),
-  'res.headers["set-cookie"]',
-  ...SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
-];
 
 export interface LoggerOptions {
   /** Shown as `service` on every line, so lines from several apps can be told apart. */
@@ -50,9 +24,25 @@ export function createLogger(options: LoggerOptions): Logger {
     level: options.level ?? 'info',
     base: { service: options.service },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: [...redactPaths], censor: '[redacted]' },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: redactSecrets,
+    },
     mixin: traceFields,
   };
-  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+  const logger = options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+  return redactingChildBindings(logger);
+}
+
+/**
+ * A child logger's bindings are written on each of its lines but never pass `formatters.log`
+ * (pino applies `formatters.bindings` to the root's only): redact them when the child is made.
+ * Children are created from their parent's prototype, so every descendant gets this `child`.
+ */
+function redactingChildBindings(logger: Logger): Logger {
+  const child = logger.child;
+  logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, redactSecrets(bindings), childOptions);
+  } as Logger['child'];
+  return logger;
 }

@@ -1,3 +1,3 @@
 export type { Logger } from 'pino';
-export { createLogger, type LoggerOptions, redactPaths } from './create-logger.ts';
+export { createLogger, type LoggerOptions } from './create-logger.ts';
 export { traceFields } from './trace-fields.ts';
