@@ -5,7 +5,10 @@ import type { KubernetesObject } from './policy.ts';
  * Custom resources the overlays use on purpose. kubernetes-models only knows the built-in API, so
  * these get a structural check (name and spec) instead of a schema.
  */
-export const CUSTOM_RESOURCES = new Set(['external-secrets.io/v1beta1/ExternalSecret']);
+export const CUSTOM_RESOURCES = new Set([
+  'external-secrets.io/v1beta1/ExternalSecret',
+  'cert-manager.io/v1/ClusterIssuer',
+]);
 
 interface Validatable {
   validate(): void;

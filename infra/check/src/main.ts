@@ -9,7 +9,13 @@ import { lintDockerfile } from './dockerfile-lint.ts';
 import type { Finding } from './finding.ts';
 import { validateKubernetesObjects } from './kubernetes-schema.ts';
 import { ensureKubectl, renderKustomization } from './kustomize.ts';
-import { checkAvailability, checkPolicy } from './policy.ts';
+import {
+  checkAvailability,
+  checkNetworkIsolation,
+  checkPlatform,
+  checkPolicy,
+  clusterIssuersNamed,
+} from './policy.ts';
 import { scanForSecrets } from './secret-scan.ts';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
@@ -68,27 +74,41 @@ async function secrets(): Promise<[string, Finding[]]> {
   return [`secrets: private keys and tokens in tracked files (${files.length} files)`, findings];
 }
 
+const PLATFORM = 'infra/k8s/platform';
+
 async function overlays(): Promise<Array<[string, Finding[]]>> {
   const kubectl = await ensureKubectl(cacheDir);
   const dirs = [
     'infra/k8s/base',
     ...(await list('infra/k8s/overlays')).filter((d) => d.isDirectory).map((d) => d.relative),
   ];
-  return Promise.all(
-    dirs.map(async (dir): Promise<[string, Finding[]]> => {
+  const rendered = await Promise.all(
+    [PLATFORM, ...dirs].map(async (dir) => {
       try {
-        const objects = await renderKustomization(kubectl, path.join(repo, dir));
-        const findings = [
-          ...(await validateKubernetesObjects(dir, objects)),
-          ...[...checkPolicy(objects), ...checkAvailability(objects)].map((f) => ({
-            ...f,
-            where: `${dir}: ${f.where}`,
-          })),
-        ];
-        return [`${dir}: kustomize + schemas + policy (${objects.length} objects)`, findings];
+        return { dir, objects: await renderKustomization(kubectl, path.join(repo, dir)) };
       } catch (error) {
-        return [`${dir}: kustomize`, [{ where: dir, message: (error as Error).message }]];
+        return { dir, error: error as Error, objects: [] };
       }
+    }),
+  );
+  // The ClusterIssuers that the environments' Ingresses name must exist in the platform.
+  const issuers = rendered
+    .filter(({ dir }) => dir !== PLATFORM && dir !== 'infra/k8s/base')
+    .flatMap(({ objects }) => clusterIssuersNamed(objects));
+  return Promise.all(
+    rendered.map(async ({ dir, objects, error }): Promise<[string, Finding[]]> => {
+      if (error) return [`${dir}: kustomize`, [{ where: dir, message: error.message }]];
+      const policy = [
+        ...checkPolicy(objects),
+        ...checkAvailability(objects),
+        ...checkNetworkIsolation(objects),
+      ];
+      if (dir === PLATFORM) policy.push(...checkPlatform(objects, issuers));
+      const findings = [
+        ...(await validateKubernetesObjects(dir, objects)),
+        ...policy.map((f) => ({ ...f, where: `${dir}: ${f.where}` })),
+      ];
+      return [`${dir}: kustomize + schemas + policy (${objects.length} objects)`, findings];
     }),
   );
 }

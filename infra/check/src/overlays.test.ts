@@ -2,7 +2,14 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateKubernetesObjects } from './kubernetes-schema.ts';
 import { ensureKubectl, renderKustomization } from './kustomize.ts';
-import { checkAvailability, checkPolicy, type KubernetesObject } from './policy.ts';
+import {
+  checkAvailability,
+  checkNetworkIsolation,
+  checkPlatform,
+  checkPolicy,
+  clusterIssuersNamed,
+  type KubernetesObject,
+} from './policy.ts';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 let kubectl: string;
@@ -56,6 +63,64 @@ describe('kustomize overlays', () => {
       'app.kubernetes.io/name': 'orders',
     });
     expect([...checkPolicy(objects), ...checkAvailability(objects)]).toEqual([]);
+  });
+
+  it('when the staging overlay is rendered, then it is prod in its own namespace, with the same pinned images and staging secrets', async () => {
+    const [staging, prod] = await Promise.all([render('staging'), render('prod')]);
+    expect(named(staging, 'Deployment')).toEqual(['gateway', 'identity', 'orders', 'worker']);
+    expect(await validateKubernetesObjects('staging', staging)).toEqual([]);
+    expect([
+      ...checkPolicy(staging),
+      ...checkAvailability(staging),
+      ...checkNetworkIsolation(staging),
+    ]).toEqual([]);
+    const namespaces = new Set(staging.map((object) => object.metadata?.namespace));
+    expect([...namespaces].filter(Boolean)).toEqual(['groundwork-staging']);
+    expect(named(staging, 'Namespace')).toEqual(['groundwork-staging']);
+    const images = (objects: KubernetesObject[]) =>
+      JSON.stringify(objects)
+        .match(/"image":"[^"]+"/g)
+        ?.sort();
+    expect(images(staging)).toEqual(images(prod));
+    const released = images(staging)?.filter((image) => image.includes('ghcr.io/groundwork/'));
+    expect(released?.length).toBeGreaterThan(0);
+    expect(released?.every((image) => /:\d+\.\d+\.\d+"$/.test(image))).toBe(true);
+    expect(named(staging, 'ExternalSecret')).toEqual(named(prod, 'ExternalSecret'));
+    expect(named(staging, 'Secret')).toEqual([]);
+    const keys = JSON.stringify(staging.filter((o) => o.kind === 'ExternalSecret'));
+    expect(keys).toContain('groundwork/staging/');
+    expect(keys).not.toContain('groundwork/prod/');
+  });
+
+  it('when every overlay is rendered, then each Ingress is HTTPS only and the platform defines its ClusterIssuer and TLS 1.3', async () => {
+    const platform = await renderKustomization(kubectl, path.join(repo, 'infra/k8s/platform'));
+    expect(await validateKubernetesObjects('platform', platform)).toEqual([]);
+    expect(checkPolicy(platform)).toEqual([]);
+    const hosts: Record<string, unknown> = {};
+    const issuers: string[] = [];
+    for (const overlay of ['dev', 'staging', 'prod', 'canary']) {
+      const objects = await render(overlay);
+      const ingress = objects.find((o) => o.kind === 'Ingress');
+      hosts[overlay] = (
+        ingress?.spec as { tls?: Array<{ hosts: string[] }> } | undefined
+      )?.tls?.[0]?.hosts;
+      issuers.push(...clusterIssuersNamed(objects));
+      expect(checkPolicy(objects.filter((o) => o.kind === 'Ingress'))).toEqual([]);
+    }
+    expect(hosts).toEqual({
+      dev: ['api.groundwork.localtest.me'],
+      staging: ['api.staging.groundwork.example'],
+      prod: ['api.groundwork.example'],
+      canary: ['api.groundwork.example'],
+    });
+    expect(issuers).toEqual(['selfsigned', 'letsencrypt', 'letsencrypt', 'letsencrypt']);
+    expect(checkPlatform(platform, issuers)).toEqual([]);
+    expect(checkPlatform(platform, ['letsencrypt-prod'])).toEqual([
+      {
+        where: 'ClusterIssuer/letsencrypt-prod',
+        message: 'an Ingress names it, but the platform does not define it',
+      },
+    ]);
   });
 
   it('when the dev overlay is rendered, then Redis never evicts and every Secret is generated', async () => {

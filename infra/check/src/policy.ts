@@ -144,12 +144,77 @@ function checkDeployment(
   }
 }
 
+/** The ingress-nginx controller's ConfigMap: where its TLS settings live (infra/k8s/platform). */
+export const INGRESS_CONTROLLER_CONFIG = 'ingress-nginx-controller';
+const NGINX = 'nginx.ingress.kubernetes.io/';
+
 /**
- * Checks every workload in one rendered overlay.
+ * HTTPS only at the edge: TLS for every host with a certificate cert-manager issues and renews,
+ * HTTP redirected, and the `nginx` class, whose controller allows TLS 1.3 only. The protocol is a
+ * controller setting, not an Ingress annotation: TLS is negotiated before nginx picks a server
+ * block, so ingress-nginx reads `ssl-protocols` from its ConfigMap alone.
+ */
+function checkIngress(where: string, object: KubernetesObject, out: Finding[]): void {
+  const spec = asObject(object.spec);
+  const annotations = asObject(asObject(object.metadata).annotations);
+  if (spec.ingressClassName !== 'nginx') {
+    out.push({
+      where,
+      message: `ingressClassName must be nginx, the controller configured for TLS 1.3 only (got ${String(spec.ingressClassName)})`,
+    });
+  }
+  const tls = asArray(spec.tls).map(asObject);
+  if (tls.length === 0) out.push({ where, message: 'needs spec.tls: HTTPS only' });
+  const covered = new Set(tls.flatMap((entry) => asArray(entry.hosts).map(String)));
+  for (const rule of asArray(spec.rules).map(asObject)) {
+    const host = typeof rule.host === 'string' ? rule.host : '*';
+    if (tls.length > 0 && !covered.has(host)) {
+      out.push({ where, message: `host ${host} is served without TLS (not in spec.tls)` });
+    }
+  }
+  if (tls.some((entry) => typeof entry.secretName !== 'string')) {
+    out.push({ where, message: 'every spec.tls entry needs a secretName for its certificate' });
+  }
+  const issuer =
+    annotations['cert-manager.io/cluster-issuer'] ?? annotations['cert-manager.io/issuer'];
+  if (typeof issuer !== 'string' || issuer === '') {
+    out.push({
+      where,
+      message:
+        'needs a cert-manager.io/cluster-issuer annotation: certificates must be issued and renewed by cert-manager',
+    });
+  }
+  if (
+    annotations[`${NGINX}force-ssl-redirect`] !== 'true' ||
+    annotations[`${NGINX}ssl-redirect`] === 'false'
+  ) {
+    out.push({
+      where,
+      message: `must redirect HTTP to HTTPS: ${NGINX}force-ssl-redirect: "true"`,
+    });
+  }
+}
+
+/** The controller's own settings: TLS 1.3 only, HSTS on every HTTPS answer, HTTP redirected. */
+function checkIngressControllerConfig(where: string, data: Json, out: Finding[]): void {
+  if (data['ssl-protocols'] !== 'TLSv1.3') {
+    out.push({
+      where,
+      message: `ssl-protocols must be TLSv1.3 (got ${String(data['ssl-protocols'] ?? 'the default, TLSv1.2 TLSv1.3')})`,
+    });
+  }
+  if (data.hsts !== 'true') out.push({ where, message: 'hsts must be "true"' });
+  if (data['ssl-redirect'] === 'false') {
+    out.push({ where, message: 'ssl-redirect must not be "false"' });
+  }
+}
+
+/**
+ * Checks every workload, Ingress and ingress controller ConfigMap in one rendered overlay.
  *
  * @example
  * ```ts
- * const findings = checkPolicy(objects); // [] when every workload follows the rules
+ * const findings = checkPolicy(objects); // [] when every workload and Ingress follows the rules
  * ```
  */
 export function checkPolicy(objects: readonly KubernetesObject[]): Finding[] {
@@ -162,6 +227,18 @@ export function checkPolicy(objects: readonly KubernetesObject[]): Finding[] {
 
   const out: Finding[] = [];
   for (const object of objects) {
+    if (object.kind === 'Ingress') {
+      checkIngress(`Ingress/${object.metadata?.name ?? '?'}`, object, out);
+      continue;
+    }
+    if (object.kind === 'ConfigMap' && object.metadata?.name === INGRESS_CONTROLLER_CONFIG) {
+      checkIngressControllerConfig(
+        `ConfigMap/${INGRESS_CONTROLLER_CONFIG}`,
+        asObject(object.data),
+        out,
+      );
+      continue;
+    }
     const pod = podSpecOf(object);
     if (pod === undefined) continue;
     const where = `${object.kind}/${object.metadata?.name ?? '?'}`;
@@ -223,4 +300,100 @@ export function checkAvailability(objects: readonly KubernetesObject[]): Finding
     }
   }
   return out;
+}
+
+/** The ClusterIssuers that the Ingresses of a rendered overlay name. */
+export function clusterIssuersNamed(objects: readonly KubernetesObject[]): string[] {
+  return objects
+    .filter((object) => object.kind === 'Ingress')
+    .map(
+      (object) => asObject(asObject(object.metadata).annotations)['cert-manager.io/cluster-issuer'],
+    )
+    .filter((name): name is string => typeof name === 'string');
+}
+
+/**
+ * What the cluster-wide kustomization (infra/k8s/platform) owes the overlays: the ingress-nginx
+ * controller ConfigMap (TLS 1.3 only, checked by checkPolicy) and every ClusterIssuer an Ingress
+ * names, each an ACME issuer with a private key Secret and a solver, or a self-signed one.
+ *
+ * @example
+ * ```ts
+ * const findings = checkPlatform(platformObjects, ['letsencrypt']); // [] when both are there
+ * ```
+ */
+export function checkPlatform(
+  objects: readonly KubernetesObject[],
+  issuersNamed: readonly string[],
+): Finding[] {
+  const out: Finding[] = [];
+  const controllerConfig = objects.some(
+    (object) => object.kind === 'ConfigMap' && object.metadata?.name === INGRESS_CONTROLLER_CONFIG,
+  );
+  if (!controllerConfig) {
+    out.push({
+      where: `ConfigMap/${INGRESS_CONTROLLER_CONFIG}`,
+      message: 'missing: nothing sets the ingress controller to TLS 1.3 only',
+    });
+  }
+  const issuers = new Map(
+    objects
+      .filter((object) => object.kind === 'ClusterIssuer')
+      .map((object) => [object.metadata?.name ?? '', asObject(object.spec)] as const),
+  );
+  for (const name of new Set(issuersNamed)) {
+    const spec = issuers.get(name);
+    const where = `ClusterIssuer/${name}`;
+    if (spec === undefined) {
+      out.push({ where, message: 'an Ingress names it, but the platform does not define it' });
+      continue;
+    }
+    const acme = asObject(spec.acme);
+    if (spec.selfSigned !== undefined) continue;
+    if (typeof acme.server !== 'string' || !acme.server.startsWith('https://')) {
+      out.push({ where, message: 'needs spec.acme.server (https) or spec.selfSigned' });
+    }
+    if (typeof asObject(acme.privateKeySecretRef).name !== 'string') {
+      out.push({ where, message: 'needs spec.acme.privateKeySecretRef.name' });
+    }
+    if (asArray(acme.solvers).length === 0) {
+      out.push({ where, message: 'needs at least one spec.acme.solvers entry' });
+    }
+  }
+  return out;
+}
+
+/**
+ * Pods talk only where a NetworkPolicy allows it: wherever workloads are rendered, a default-deny
+ * policy (every pod, both directions, no rule) must be rendered with them; each app's own policy
+ * then opens exactly what it needs.
+ *
+ * @example
+ * ```ts
+ * const findings = checkNetworkIsolation(objects); // [] when default-deny-all is there
+ * ```
+ */
+export function checkNetworkIsolation(objects: readonly KubernetesObject[]): Finding[] {
+  if (!objects.some((object) => podSpecOf(object) !== undefined)) return [];
+  const deniesAll = objects.some((object) => {
+    if (object.kind !== 'NetworkPolicy') return false;
+    const spec = asObject(object.spec);
+    const types = asArray(spec.policyTypes);
+    return (
+      Object.keys(asObject(spec.podSelector)).length === 0 &&
+      types.includes('Ingress') &&
+      types.includes('Egress') &&
+      asArray(spec.ingress).length === 0 &&
+      asArray(spec.egress).length === 0
+    );
+  });
+  return deniesAll
+    ? []
+    : [
+        {
+          where: 'NetworkPolicy',
+          message:
+            'no default-deny policy (every pod, Ingress and Egress, no rules): any pod could reach any other',
+        },
+      ];
 }
