@@ -159,7 +159,13 @@ export function createUpstreamResilience(
     if ('value' in event) (event.value as UpstreamResponse).stream.resume();
   });
 
-  const deadline = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+  const deadline = timeout(options.timeoutMs, {
+    strategy: TimeoutStrategy.Aggressive,
+    // An attempt removes its abort listener once its answer has arrived, so aborting on return
+    // would cancel nothing; it would only build an AbortError (a DOMException, with its stack)
+    // on every request: 3 % of the gateway's CPU in a profile of the cached-read bench.
+    abortOnReturn: false,
+  });
   const slots = bulkhead(options.maxConcurrency, 0);
 
   function throughBreaker<T extends UpstreamResponse>(
