@@ -52,7 +52,10 @@ export async function buildApp(deps: GatewayDeps): Promise<Service> {
   });
 
   const origins = { identity: config.IDENTITY_URL, orders: config.ORDERS_URL };
-  const upstreams = UPSTREAMS.map((name) => ({
+  // Only the upstreams the route table sends traffic to: one without a route gets no proxy, no
+  // breaker in /health/ready and no document fetched for /openapi.json (a test's own table).
+  const routed = UPSTREAMS.filter((name) => routes.some((entry) => entry.upstream === name));
+  const upstreams = routed.map((name) => ({
     name,
     url: origins[name],
     routes: routes.filter((entry) => entry.upstream === name),
