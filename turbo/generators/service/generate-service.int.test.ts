@@ -218,6 +218,10 @@ describe.skipIf(generatedProject)('turbo gen service', () => {
     );
     expect(proxied).toContain('when a client calls /v1/payments/…, then payments answers it');
 
+    // Every kustomize overlay renders with the new manifests and passes the deployment policies
+    // (probes, resources, PDB, HPA, zone spread), compose included.
+    await timed('infra tests', () => sh(copy, 'npm', ['test', '-w', '@groundwork/infra-check']));
+
     // The next step the generator names: the committed contract takes the new paths, additively.
     const written = await timed('api:check --write', () =>
       sh(copy, 'npm', ['run', 'api:check', '--', '--write']),

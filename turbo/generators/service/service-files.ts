@@ -749,6 +749,74 @@ resources:
   - service-account.yaml
   - deployment.yaml
   - service.yaml
+  - horizontal-pod-autoscaler.yaml
+  - pod-disruption-budget.yaml
+  - network-policy.yaml
+`,
+    'horizontal-pod-autoscaler.yaml': `apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: ${n.kebab}
+  labels:
+${labels}
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: ${n.kebab} }
+  minReplicas: 2
+  maxReplicas: 10
+  behavior:
+    scaleDown:
+      stabilizationWindowSeconds: 300
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target: { type: Utilization, averageUtilization: 70 }
+`,
+    'pod-disruption-budget.yaml': `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: ${n.kebab}
+  labels:
+${labels}
+spec:
+  maxUnavailable: 1
+  unhealthyPodEvictionPolicy: AlwaysAllow
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: ${n.kebab}
+`,
+    'network-policy.yaml': `# ${n.kebab}: who may call it, and whom it may call (DNS is allowed for every pod in
+# base/network-policies.yaml). Everything else is denied by default-deny.
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: ${n.kebab}
+  labels:
+${labels}
+spec:
+  podSelector:
+    matchLabels: { app.kubernetes.io/name: ${n.kebab} }
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels: { app.kubernetes.io/name: gateway }
+      ports: [{ port: http, protocol: TCP }]
+    # Prometheus scrapes /metrics from the monitoring namespace.
+    - from:
+        - namespaceSelector:
+            matchLabels: { kubernetes.io/metadata.name: monitoring }
+      ports: [{ port: http, protocol: TCP }]
+  egress:
+    # identity's JWKS, for verifying access tokens.
+    - to:
+        - podSelector:
+            matchLabels: { app.kubernetes.io/name: identity }
+      ports: [{ port: 3001, protocol: TCP }]
+    - to:
+        - podSelector:
+            matchLabels: { app.kubernetes.io/name: postgres }
+      ports: [{ port: 5432, protocol: TCP }]
 `,
     'service-account.yaml': `# No Kubernetes API access: the token is not even mounted.
 apiVersion: v1
@@ -771,8 +839,8 @@ spec:
   ports:
     - { name: http, port: ${n.port}, targetPort: http, protocol: TCP }
 `,
-    'deployment.yaml': `# ${n.kebab}: made by turbo gen service. Its Secret ${n.kebab}-database (key url) comes from the
-# overlays; add an HPA, a PDB and a NetworkPolicy like orders' when it carries traffic.
+    'deployment.yaml': `# ${n.kebab}: made by turbo gen service, shaped like orders. Its Secret ${n.kebab}-database
+# (key url) comes from the overlays.
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -808,6 +876,17 @@ spec:
         runAsGroup: 1000
         fsGroup: 1000
         seccompProfile: { type: RuntimeDefault }
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels: { app.kubernetes.io/name: ${n.kebab} }
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: DoNotSchedule
+          labelSelector:
+            matchLabels: { app.kubernetes.io/name: ${n.kebab} }
       containers:
         - name: ${n.kebab}
           image: groundwork/${n.kebab}
