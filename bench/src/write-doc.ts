@@ -12,6 +12,8 @@ export interface BenchmarkRun {
   readonly rounds: number;
   readonly seconds: number;
   readonly warmupSeconds: number;
+  /** Unmeasured cached-read load per orders and gateway process, direct and through the gateway. */
+  readonly prewarmSeconds: number;
   readonly connections: number;
   readonly table: string;
   readonly cpuBreakdown: string;
@@ -51,7 +53,7 @@ only mean something side by side on one machine, so every row is measured in the
 - ${machine.nproc} CPUs, ${machine.cpuModel}, ${machine.kernel}
 - Node ${machine.nodeVersion}
 - Load generator: ${run.generator}
-- Command: \`npm run bench\` (from the repository root; \`BENCH_ROUNDS=${run.rounds} BENCH_SECONDS=${run.seconds} BENCH_WARMUP_SECONDS=${run.warmupSeconds} BENCH_CONNECTIONS=${run.connections}\` are the defaults)
+- Command: \`npm run bench\` (from the repository root; \`BENCH_ROUNDS=${run.rounds} BENCH_SECONDS=${run.seconds} BENCH_WARMUP_SECONDS=${run.warmupSeconds} BENCH_PREWARM_SECONDS=${run.prewarmSeconds} BENCH_CONNECTIONS=${run.connections}\` are the defaults)
 ${process.env.BENCH_LOG_DIR === undefined ? '' : `- Log lines of ${process.env.BENCH_LOG_NAMES ?? 'every server'} went to files (BENCH_LOG_DIR), not /dev/null\n`}- Whole run: ${run.elapsedSeconds} s; 1-minute load average ${run.loadAverage} (anything well above
   the bench's own ~2 means other work shared the cores: trust the CPU µs/req columns over req/s)
 
@@ -66,6 +68,9 @@ ${process.env.BENCH_LOG_DIR === undefined ? '' : `- Log lines of ${process.env.B
   product; the bench signs in again before each round so no token expires mid-run.
 - Rate limits are raised far above what the bench sends, so no 429 pollutes a figure; the Redis
   counter is still incremented on every request.
+- Before the rounds, every orders and gateway process serves ${run.prewarmSeconds} s of cached reads
+  directly and ${run.prewarmSeconds} s through its gateway, unmeasured, so that no process runs colder
+  code than another (the processes that serve several scenarios would otherwise be favoured).
 - ${run.rounds} rounds × every scenario, interleaved (each round starts one scenario later),
   ${run.warmupSeconds} s warm-up then ${run.seconds} s measured, ${run.connections} keep-alive connections.
   Figures are medians over the rounds.
