@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
 import { afterEach, expect, test } from 'vitest';
+import { fixtureRouting } from '../test/fixture-routes.ts';
 import {
   type Behaviour,
   echo,
@@ -10,7 +11,6 @@ import {
 } from '../test/fixture-upstream.ts';
 import { buildTestGateway, type TestGateway } from '../test/gateway-harness.ts';
 import type { OpenApiDocument } from './openapi-merge.ts';
-import { ROUTE_TABLE } from './route-table.ts';
 
 const problem = { type: 'object', properties: { type: { type: 'string' } } };
 const bearerAuth = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
@@ -70,12 +70,10 @@ describeWithServices('merged API docs', ['redis'], () => {
     const orders = await startFixtureUpstream(ordersBehaviour);
     open.push(identity, orders);
     const gateway = await buildTestGateway({
-      // Identity's and orders' routes only: a service added to the project (turbo gen service)
-      // has no fixture here, and its document would be missing from every merge.
-      routes: ROUTE_TABLE.filter((entry) => ['identity', 'orders'].includes(entry.upstream)),
+      // Fixture routes, not the project's: the merge is tested on two known documents whatever
+      // services the project has.
+      ...fixtureRouting(identity, orders),
       env: {
-        IDENTITY_URL: identity.url,
-        ORDERS_URL: orders.url,
         REDIS_URL: redis.url,
         RATE_LIMIT_KEY_PREFIX: `${redis.prefix}rate-limit:`,
         OPENAPI_CACHE_TTL_MS: String(ttlMs),

@@ -13,7 +13,13 @@ import { proxy } from './proxy.ts';
 import { rateLimits } from './rate-limit.ts';
 import { createUpstreamResilience, type UpstreamResilience } from './resilience.ts';
 import { createRetryBudget } from './retry-budget.ts';
-import { checkRouteTable, covers, ROUTE_TABLE, type RouteEntry, UPSTREAMS } from './route-table.ts';
+import {
+  checkRouteTable,
+  covers,
+  ROUTE_TABLE,
+  type RouteEntry,
+  type UpstreamName,
+} from './route-table.ts';
 import { upstreamHealth } from './upstream-health.ts';
 
 export interface GatewayDeps {
@@ -22,6 +28,11 @@ export interface GatewayDeps {
   readonly logger?: Logger;
   /** Default: the route table of the runtime contract. */
   readonly routes?: readonly RouteEntry[];
+  /**
+   * The origin of each upstream by name. Default: the project's services at their `<NAME>_URL`.
+   * Tests about the gateway's own mechanics route their own table to fixture upstreams here.
+   */
+  readonly upstreams?: Readonly<Record<string, string>>;
   /** Served at `/metrics`. Default: the process's registry. Tests pass their own. */
   readonly metrics?: MetricsRegistry;
 }
@@ -36,9 +47,22 @@ const DOCS_FETCH_TIMEOUT_MS = 2_000;
  */
 export async function buildApp(deps: GatewayDeps): Promise<Service> {
   const { config } = deps;
-  const routes = checkRouteTable(deps.routes ?? ROUTE_TABLE);
+  const origins = {
+    identity: config.IDENTITY_URL,
+    orders: config.ORDERS_URL,
+  } satisfies Record<UpstreamName, string>;
+  const upstreamOrigins: Readonly<Record<string, string>> = deps.upstreams ?? origins;
+  const routes = checkRouteTable(deps.routes ?? ROUTE_TABLE, Object.keys(upstreamOrigins));
+  // Only the upstreams the route table sends traffic to: one without a route gets no proxy, no
+  // breaker in /health/ready and no document fetched for /openapi.json (a test's own table).
+  const routed = Object.entries(upstreamOrigins).filter(([name]) =>
+    routes.some((entry) => entry.upstream === name),
+  );
   const registry = deps.metrics ?? defaultMetricsRegistry();
-  const metrics = createGatewayMetrics(registry, UPSTREAMS);
+  const metrics = createGatewayMetrics(
+    registry,
+    routed.map(([name]) => name),
+  );
   const app = await createService({
     name: 'gateway',
     version: API_VERSION,
@@ -51,13 +75,9 @@ export async function buildApp(deps: GatewayDeps): Promise<Service> {
     docs: false,
   });
 
-  const origins = { identity: config.IDENTITY_URL, orders: config.ORDERS_URL };
-  // Only the upstreams the route table sends traffic to: one without a route gets no proxy, no
-  // breaker in /health/ready and no document fetched for /openapi.json (a test's own table).
-  const routed = UPSTREAMS.filter((name) => routes.some((entry) => entry.upstream === name));
-  const upstreams = routed.map((name) => ({
+  const upstreams = routed.map(([name, url]) => ({
     name,
-    url: origins[name],
+    url,
     routes: routes.filter((entry) => entry.upstream === name),
     resilience: createUpstreamResilience(name, {
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,

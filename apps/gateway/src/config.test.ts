@@ -16,7 +16,7 @@ describe('gateway config', () => {
     expect(config.AUTH_RATE_LIMIT_MAX).toBeLessThan(config.RATE_LIMIT_MAX);
   });
 
-  test('when an upstream URL is not http(s), then loading names the variable', () => {
-    expect(() => loadGatewayConfig({ ORDERS_URL: 'orders:3002' })).toThrow(/^ORDERS_URL: /);
+  test('when a URL is not http(s), then loading names the variable', () => {
+    expect(() => loadGatewayConfig({ JWKS_URL: 'identity:3001/jwks' })).toThrow(/^JWKS_URL: /);
   });
 });

@@ -2,6 +2,7 @@ import { revokedTokenKey } from '@groundwork/auth';
 import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { fixtureRouting } from '../test/fixture-routes.ts';
 import { type FixtureUpstream, startFixtureUpstream } from '../test/fixture-upstream.ts';
 import { buildTestGateway, type TestGateway } from '../test/gateway-harness.ts';
 import { startTokenIssuer, type TokenIssuer } from '../test/token-issuer.ts';
@@ -20,9 +21,8 @@ describeWithServices('edge auth', ['redis'], () => {
       startTokenIssuer(),
     ]);
     gateway = await buildTestGateway({
+      ...fixtureRouting(identity, orders),
       env: {
-        IDENTITY_URL: identity.url,
-        ORDERS_URL: orders.url,
         JWKS_URL: issuer.jwksUrl,
         TOKEN_ISSUER: issuer.issuer,
         REDIS_URL: redis.url,

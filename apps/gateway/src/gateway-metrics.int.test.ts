@@ -26,9 +26,8 @@ describeWithServices('gateway metrics', ['redis'], () => {
       identity = await startFixtureUpstream();
       gateway = await buildTestGateway({
         routes: ROUTES,
+        upstreams: { orders: orders.url, identity: identity.url },
         env: {
-          ORDERS_URL: orders.url,
-          IDENTITY_URL: identity.url,
           REDIS_URL: redis.url,
           RATE_LIMIT_KEY_PREFIX: `${redis.prefix}rate-limit:`,
           BREAKER_CONSECUTIVE_FAILURES: '3',

@@ -1,10 +1,11 @@
 import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { fixtureRouting } from '../test/fixture-routes.ts';
 import { type FixtureUpstream, startFixtureUpstream } from '../test/fixture-upstream.ts';
 import { buildTestGateway, type TestGateway } from '../test/gateway-harness.ts';
 import { listen, send } from '../test/http-client.ts';
 import { startTokenIssuer, type TokenIssuer } from '../test/token-issuer.ts';
-import { ROUTE_TABLE } from './route-table.ts';
+import { ROUTE_TABLE, UPSTREAMS } from './route-table.ts';
 
 describeWithServices('proxy', ['redis'], () => {
   const redis = useRedis();
@@ -22,9 +23,8 @@ describeWithServices('proxy', ['redis'], () => {
       startTokenIssuer(),
     ]);
     gateway = await buildTestGateway({
+      ...fixtureRouting(identity, orders),
       env: {
-        IDENTITY_URL: identity.url,
-        ORDERS_URL: orders.url,
         JWKS_URL: issuer.jwksUrl,
         TOKEN_ISSUER: issuer.issuer,
         REDIS_URL: redis.url,
@@ -39,7 +39,6 @@ describeWithServices('proxy', ['redis'], () => {
     await Promise.all([identity?.close(), orders?.close(), issuer?.close()]);
   });
 
-  const upstreams = () => ({ identity, orders });
   const bearer = () => ({ authorization: `Bearer ${token}` });
 
   test('when a client calls /v1/products through the gateway, then the orders service answers it', async () => {
@@ -52,20 +51,6 @@ describeWithServices('proxy', ['redis'], () => {
     expect(orders.received.length).toBe(before.orders + 1);
     expect(identity.received.length).toBe(before.identity);
   });
-
-  test.each(ROUTE_TABLE.map((entry) => [entry.prefix, entry.upstream] as const))(
-    'when a client calls %s/…, then %s answers it',
-    async (prefix, upstream) => {
-      const target = upstreams()[upstream];
-      const before = target.received.length;
-
-      const response = await send(origin, { path: `${prefix}/anything`, headers: bearer() });
-
-      expect(response.status).toBe(200);
-      expect(target.received.length).toBe(before + 1);
-      expect(target.received.at(-1)?.url).toBe(`${prefix}/anything`);
-    },
-  );
 
   test('when a path only starts like a routed prefix, then 404 problem+json and no service is called', async () => {
     const before = identity.received.length + orders.received.length;
@@ -233,4 +218,55 @@ describeWithServices('proxy', ['redis'], () => {
     expect(response.status).toBe(400);
     expect(identity.received.length + orders.received.length).toBe(before);
   });
+});
+
+describeWithServices("the project's route table", ['redis'], () => {
+  const redis = useRedis();
+  const upstreams = new Map<string, FixtureUpstream>();
+  let issuer: TokenIssuer;
+  let gateway: TestGateway;
+  let origin: string;
+  let token: string;
+
+  beforeAll(async () => {
+    issuer = await startTokenIssuer();
+    for (const name of UPSTREAMS) upstreams.set(name, await startFixtureUpstream());
+    gateway = await buildTestGateway({
+      upstreams: Object.fromEntries([...upstreams].map(([name, upstream]) => [name, upstream.url])),
+      env: {
+        JWKS_URL: issuer.jwksUrl,
+        TOKEN_ISSUER: issuer.issuer,
+        REDIS_URL: redis.url,
+        RATE_LIMIT_KEY_PREFIX: `${redis.prefix}rate-limit:`,
+      },
+    });
+    origin = await listen(gateway.app);
+    token = await issuer.tokenFor('user-1');
+  });
+  afterAll(async () => {
+    await gateway?.app.close();
+    await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
+    await issuer?.close();
+  });
+
+  test.each(ROUTE_TABLE.map((entry) => [entry.prefix, entry.upstream] as const))(
+    'when a client calls %s/…, then %s answers it',
+    async (prefix, name) => {
+      const target = upstreams.get(name);
+      const before = [...upstreams.values()].map((upstream) => upstream.received.length);
+
+      const response = await send(origin, {
+        path: `${prefix}/anything`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+
+      expect(response.status).toBe(200);
+      expect(target?.received.at(-1)?.url).toBe(`${prefix}/anything`);
+      // That upstream alone was called.
+      const after = [...upstreams.values()].map((upstream) => upstream.received.length);
+      expect(after.reduce((sum, count) => sum + count, 0)).toBe(
+        before.reduce((sum, count) => sum + count, 0) + 1,
+      );
+    },
+  );
 });

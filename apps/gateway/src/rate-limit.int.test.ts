@@ -2,6 +2,7 @@ import { Agent } from 'node:http';
 import { freePort } from '@groundwork/testing';
 import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { fixtureRouting } from '../test/fixture-routes.ts';
 import { type FixtureUpstream, startFixtureUpstream } from '../test/fixture-upstream.ts';
 import { buildTestGateway, type TestGateway } from '../test/gateway-harness.ts';
 import { listen, send } from '../test/http-client.ts';
@@ -41,9 +42,8 @@ describeWithServices('rate limits', ['redis'], () => {
   /** A gateway instance; instances built with the same `shared` key count in the same Redis keys. */
   async function gateway(env: Record<string, string>, shared = `run-${++run}`) {
     const built = await buildTestGateway({
+      ...fixtureRouting(identity, orders),
       env: {
-        IDENTITY_URL: identity.url,
-        ORDERS_URL: orders.url,
         JWKS_URL: issuer.jwksUrl,
         TOKEN_ISSUER: issuer.issuer,
         REDIS_URL: redis.url,

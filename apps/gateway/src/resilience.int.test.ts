@@ -44,15 +44,15 @@ describeWithServices('upstream resilience', ['redis'], () => {
   const closeAll = () =>
     Promise.all(open.splice(0).map((item) => ('app' in item ? item.app.close() : item.close())));
 
-  async function start(env: Record<string, string> = {}) {
+  /** A gateway on fresh fixtures; `origins` points an upstream elsewhere (a closed port). */
+  async function start(env: Record<string, string> = {}, origins: Record<string, string> = {}) {
     orders = await startFixtureUpstream();
     identity = await startFixtureUpstream();
     open.push(orders, identity);
     const gateway = await buildTestGateway({
       routes: ROUTES,
+      upstreams: { identity: identity.url, orders: orders.url, ...origins },
       env: {
-        ORDERS_URL: orders.url,
-        IDENTITY_URL: identity.url,
         REDIS_URL: redis.url,
         RATE_LIMIT_KEY_PREFIX: `${redis.prefix}rate-limit:`,
         UPSTREAM_RETRY_DELAY_MS: '5',
@@ -304,7 +304,7 @@ describeWithServices('upstream resilience', ['redis'], () => {
     });
 
     test('when an upstream refuses connections, then 502 problem+json', async () => {
-      const { call } = await start({ ORDERS_URL: `http://127.0.0.1:${await freePort()}` });
+      const { call } = await start({}, { orders: `http://127.0.0.1:${await freePort()}` });
 
       expectProblem(await call('GET'), 502, 'GATEWAY_BAD_UPSTREAM');
       expectProblem(await call('POST'), 502, 'GATEWAY_BAD_UPSTREAM');

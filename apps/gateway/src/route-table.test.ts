@@ -1,8 +1,19 @@
 import { describe, expect, test } from 'vitest';
-import { checkRouteTable, covers, ROUTE_TABLE, type RouteEntry, routeFor } from './route-table.ts';
+import {
+  checkRouteTable,
+  covers,
+  ROUTE_TABLE,
+  type RouteEntry,
+  routeFor,
+  UPSTREAMS,
+} from './route-table.ts';
 
-const entry = (prefix: string, upstream = 'orders'): RouteEntry =>
-  ({ prefix, upstream, access: 'token', rateLimit: 'standard' }) as RouteEntry;
+const entry = (prefix: string, upstream = 'orders'): RouteEntry => ({
+  prefix,
+  upstream,
+  access: 'token',
+  rateLimit: 'standard',
+});
 
 describe('route table', () => {
   test('when the runtime contract is checked, then it is accepted as it stands', () => {
@@ -10,21 +21,27 @@ describe('route table', () => {
   });
 
   test('when a prefix is followed by more characters of a segment, then it does not cover the path', () => {
+    const table = [entry('/v1/products'), entry('/.well-known', 'identity')];
+
     expect(covers('/v1/orders', '/v1/orders')).toBe(true);
     expect(covers('/v1/orders', '/v1/orders/o-1/lines')).toBe(true);
     expect(covers('/v1/orders', '/v1/ordersx')).toBe(false);
-    expect(routeFor(ROUTE_TABLE, '/v1/products/p-1')?.upstream).toBe('orders');
-    expect(routeFor(ROUTE_TABLE, '/.well-known/jwks.json')?.upstream).toBe('identity');
-    expect(routeFor(ROUTE_TABLE, '/v2/orders')).toBeUndefined();
+    expect(routeFor(table, '/v1/products/p-1')?.upstream).toBe('orders');
+    expect(routeFor(table, '/.well-known/jwks.json')?.upstream).toBe('identity');
+    expect(routeFor(table, '/v2/products')).toBeUndefined();
   });
 
   test('when only credential exchange and issuer metadata are public, then every other prefix needs a token', () => {
     const publicPrefixes = ROUTE_TABLE.filter((route) => route.access === 'public').map(
       (route) => route.prefix,
     );
+    // Both are identity's; a project created without identity trusts another issuer and has none.
+    const hasIdentity = (UPSTREAMS as readonly string[]).includes('identity');
 
-    expect(publicPrefixes).toEqual(['/v1/auth', '/.well-known']);
-    expect(ROUTE_TABLE.find((route) => route.prefix === '/v1/auth')?.rateLimit).toBe('auth');
+    expect(publicPrefixes).toEqual(hasIdentity ? ['/v1/auth', '/.well-known'] : []);
+    expect(ROUTE_TABLE.filter((route) => route.rateLimit === 'auth').map((r) => r.prefix)).toEqual(
+      hasIdentity ? ['/v1/auth'] : [],
+    );
   });
 
   test.each([
@@ -38,7 +55,7 @@ describe('route table', () => {
   ])(
     'when the table is ambiguous or malformed, then it is refused at boot (%#)',
     (table, message) => {
-      expect(() => checkRouteTable(table)).toThrow(message);
+      expect(() => checkRouteTable(table, ['orders'])).toThrow(message);
     },
   );
 });

@@ -14,10 +14,14 @@ export type Access = 'public' | 'token';
  */
 export type RateLimitClass = 'auth' | 'standard';
 
-export interface RouteEntry {
+/**
+ * One row of a route table. `Upstream` is the set of names the table may send traffic to: the
+ * project's `UpstreamName` for `ROUTE_TABLE`, any name a test gives its own fixture upstreams.
+ */
+export interface RouteEntry<Upstream extends string = string> {
   /** A path prefix on a segment boundary: `/v1/orders` matches `/v1/orders` and `/v1/orders/…`. */
   readonly prefix: string;
-  readonly upstream: UpstreamName;
+  readonly upstream: Upstream;
   readonly access: Access;
   readonly rateLimit: RateLimitClass;
 }
@@ -28,7 +32,7 @@ export interface RouteEntry {
  * `/v1/auth` and the issuer's metadata under `/.well-known`. Catalog reads are not public: products
  * belong to an organization, and only a token says which (see ADR 0003).
  */
-export const ROUTE_TABLE: readonly RouteEntry[] = [
+export const ROUTE_TABLE: readonly RouteEntry<UpstreamName>[] = [
   { prefix: '/v1/auth', upstream: 'identity', access: 'public', rateLimit: 'auth' },
   { prefix: '/.well-known', upstream: 'identity', access: 'public', rateLimit: 'standard' },
   { prefix: '/v1/users', upstream: 'identity', access: 'token', rateLimit: 'standard' },
@@ -41,16 +45,20 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
 const PREFIX = /^(\/[A-Za-z0-9._~-]+)+$/;
 
 /**
- * Refuses a table the router could not serve unambiguously: a malformed prefix, an unknown
- * upstream, or two prefixes where one contains the other (which entry would win is then a
- * property of the router, not of the table). Called once at boot.
+ * Refuses a table the router could not serve unambiguously: a malformed prefix, an upstream that
+ * is not among `upstreams` (the names the gateway has an origin for), or two prefixes where one
+ * contains the other (which entry would win is then a property of the router, not of the table).
+ * Called once at boot.
  */
-export function checkRouteTable(table: readonly RouteEntry[]): readonly RouteEntry[] {
+export function checkRouteTable<Table extends readonly RouteEntry[]>(
+  table: Table,
+  upstreams: readonly string[] = UPSTREAMS,
+): Table {
   for (const entry of table) {
     if (!PREFIX.test(entry.prefix)) {
       throw new TypeError(`route table: "${entry.prefix}" is not a path prefix like /v1/orders`);
     }
-    if (!(UPSTREAMS as readonly string[]).includes(entry.upstream)) {
+    if (!upstreams.includes(entry.upstream)) {
       throw new TypeError(`route table: ${entry.prefix} names unknown upstream ${entry.upstream}`);
     }
   }

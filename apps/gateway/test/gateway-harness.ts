@@ -16,6 +16,8 @@ export interface TestGatewayOptions {
   /** Environment variables, as main.ts would read them. */
   readonly env: Record<string, string>;
   readonly routes?: readonly RouteEntry[];
+  /** Origins of the upstreams `routes` names; default: the project's services from `env`. */
+  readonly upstreams?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function buildTestGateway(options: TestGatewayOptions): Promise<Tes
     // Its own registry: several gateways in one test file must not share breaker gauges.
     metrics: createMetricsRegistry({ processMetrics: false }),
     ...(options.routes === undefined ? {} : { routes: options.routes }),
+    ...(options.upstreams === undefined ? {} : { upstreams: options.upstreams }),
   });
   await app.ready();
   return { app, logs };

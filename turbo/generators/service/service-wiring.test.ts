@@ -27,6 +27,17 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
 `);
   });
 
+  it('when the origins are checked against the upstream names, then the new origin joins them and the check stays', () => {
+    const text = `  const origins = {
+    identity: config.IDENTITY_URL,
+    orders: config.ORDERS_URL,
+  } satisfies Record<UpstreamName, string>;`;
+
+    expect(edit('apps/gateway/src/app.ts').apply(text)).toBe(
+      '  const origins = { identity: config.IDENTITY_URL,\n    orders: config.ORDERS_URL, payments: config.PAYMENTS_URL } satisfies Record<UpstreamName, string>;',
+    );
+  });
+
   it('when the project kept no service but the gateway, then the lists start with the new one', () => {
     expect(edit('apps/gateway/src/app.ts').apply('const origins = {};')).toBe(
       'const origins = { payments: config.PAYMENTS_URL };',

@@ -67,17 +67,12 @@ export function serviceWiring(n: ServiceNames): FileEdit[] {
       apply: (text) =>
         replaceOnce(
           text,
-          /const origins = \{([^}]*)\};/,
-          (_match, entries: string) =>
-            `const origins = { ${appendItem(entries, `${keyOf(n.kebab)}: config.${n.constant}_URL`)} };`,
+          /const origins = \{([^}]*)\}((?: satisfies [^;]+)?);/,
+          (_match, entries: string, satisfies: string) =>
+            `const origins = { ${appendItem(entries, `${keyOf(n.kebab)}: config.${n.constant}_URL`)} }${satisfies};`,
           'apps/gateway/src/app.ts',
           'const origins = { ... };',
         ),
-    },
-    {
-      path: 'apps/gateway/src/proxy.int.test.ts',
-      optional: true,
-      apply: (text) => wireProxyTest(text, n),
     },
     {
       // `npm run api:check` finds the service through the route table; the dependency makes turbo
@@ -138,48 +133,6 @@ function appendItem(list: string, item: string): string {
 /** An object key for a kebab name: quoted only when it is not an identifier. */
 function keyOf(kebab: string): string {
   return kebab.includes('-') ? `'${kebab}'` : kebab;
-}
-
-/** The gateway's proxy test starts one fixture upstream per service and routes every table entry. */
-function wireProxyTest(text: string, n: ServiceNames): string {
-  const path = 'apps/gateway/src/proxy.int.test.ts';
-  const v = n.pluralCamel;
-  let result = replaceOnce(
-    text,
-    /^( {2}let orders: FixtureUpstream;\n)/m,
-    (line) => `${line}  let ${v}: FixtureUpstream;\n`,
-    path,
-    'let orders: FixtureUpstream;',
-  );
-  result = replaceOnce(
-    result,
-    /\[identity, orders((?:, \w+)*), issuer\] = await Promise\.all\(\[\n/,
-    (_match, more: string) =>
-      `[identity, orders${more}, ${v}, issuer] = await Promise.all([\n      startFixtureUpstream(),\n`,
-    path,
-    '[identity, orders, issuer] = await Promise.all([',
-  );
-  result = insertAfterLast(
-    result,
-    /^ {8}[A-Z_]+_URL: \w+\.url,$/gm,
-    `\n        ${n.constant}_URL: ${v}.url,`,
-    path,
-    'ORDERS_URL: orders.url,',
-  );
-  result = replaceOnce(
-    result,
-    /const upstreams = \(\) => \(\{ identity, orders((?:, \w+)*) \}\);/,
-    (_match, more: string) => `const upstreams = () => ({ identity, orders${more}, ${v} });`,
-    path,
-    'const upstreams = () => ({ identity, orders });',
-  );
-  return replaceOnce(
-    result,
-    /orders\?\.close\(\),/,
-    (match) => `${match} ${v}?.close(),`,
-    path,
-    'orders?.close(),',
-  );
 }
 
 function wireCompose(text: string, n: ServiceNames, databaseUrl: string): string {
