@@ -8,7 +8,7 @@ import { OPTIONAL_SERVICES } from './services.ts';
 const SERVICE_HINTS: Record<(typeof OPTIONAL_SERVICES)[number], string> = {
   identity: 'users, organizations, tokens, JWKS',
   orders: 'example domain: products and orders',
-  worker: 'outbox relay, notifications, scheduled jobs',
+  worker: 'outbox relay, notifications, scheduled jobs; needs identity and orders',
 };
 
 /**

@@ -134,6 +134,53 @@ export function pruneTestEnumerations(text: string, removed: readonly OptionalSe
     });
 }
 
+/**
+ * The gateway's wiring of an upstream, the inverse of what `turbo gen service` adds:
+ * - `route-table.ts`: the name in `UPSTREAMS` and every `ROUTE_TABLE` row with `upstream: '<svc>'`;
+ * - `config.ts`, `config.test.ts`, `app.ts`: the one-line `<SVC>_URL: ...` setting, its expected
+ *   default and the `<svc>: config.<SVC>_URL` origin.
+ * The gateway's other tests route their own fixture tables (apps/gateway/test/fixture-routes.ts)
+ * and do not depend on which services the project keeps.
+ */
+export function pruneGatewayWiring(
+  path: string,
+  text: string,
+  removed: readonly OptionalService[],
+): string {
+  const names = removed.join('|');
+  const constants = names.toUpperCase();
+  if (path === 'apps/gateway/src/route-table.ts') {
+    const row = new RegExp(`^\\s*\\{ prefix: '[^']*', upstream: '(?:${names})',.*\\},?\\s*$`);
+    return text
+      .replace(/(export const UPSTREAMS = \[)([^\]]*)(\] as const;)/, (_all, head, list, tail) => {
+        const items = String(list)
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== '' && !isRemoved(item.slice(1, -1), removed));
+        return `${head}${items.join(', ')}${tail}`;
+      })
+      .split('\n')
+      .filter((line) => !row.test(line))
+      .join('\n');
+  }
+  if (GATEWAY_SETTINGS_FILES.includes(path)) {
+    const setting = new RegExp(
+      `^\\s*(?:(?:${constants})_URL: .*,|(?:${names}): config\\.(?:${constants})_URL,?)\\s*$`,
+    );
+    return text
+      .split('\n')
+      .filter((line) => !setting.test(line))
+      .join('\n');
+  }
+  return text;
+}
+
+const GATEWAY_SETTINGS_FILES = [
+  'apps/gateway/src/config.ts',
+  'apps/gateway/src/config.test.ts',
+  'apps/gateway/src/app.ts',
+];
+
 function isRemoved(name: string, removed: readonly OptionalService[]): boolean {
   return (removed as readonly string[]).includes(name);
 }

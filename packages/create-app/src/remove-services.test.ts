@@ -11,6 +11,77 @@ describe('isRemovedPath', () => {
     expect(isRemovedPath('apps/gateway/src/orders.ts', removed)).toBe(false);
     expect(isRemovedPath('apps/identity/package.json', removed)).toBe(false);
   });
+
+  it('when a routed service is removed, then the API contract goes (the project writes its own); without the worker alone it stays', () => {
+    expect(isRemovedPath('docs/api/openapi.json', ['identity'])).toBe(true);
+    expect(isRemovedPath('docs/api/openapi.json', ['orders', 'worker'])).toBe(true);
+    expect(isRemovedPath('docs/api/openapi.json', ['worker'])).toBe(false);
+    expect(isRemovedPath('docs/api/README.md', ['identity'])).toBe(false);
+  });
+});
+
+describe('pruneServiceReferences in the gateway', () => {
+  it('when identity is removed, then its upstream name and route rows leave the route table', () => {
+    const text = [
+      "export const UPSTREAMS = ['identity', 'orders'] as const;",
+      'export const ROUTE_TABLE: readonly RouteEntry<UpstreamName>[] = [',
+      "  { prefix: '/v1/auth', upstream: 'identity', access: 'public', rateLimit: 'auth' },",
+      "  { prefix: '/v1/orders', upstream: 'orders', access: 'token', rateLimit: 'standard' },",
+      "  { prefix: '/v1/identity-export', upstream: 'identity-export', access: 'token', rateLimit: 'standard' },",
+      '];',
+    ].join('\n');
+    expect(pruneServiceReferences('apps/gateway/src/route-table.ts', text, ['identity'])).toBe(
+      [
+        "export const UPSTREAMS = ['orders'] as const;",
+        'export const ROUTE_TABLE: readonly RouteEntry<UpstreamName>[] = [',
+        "  { prefix: '/v1/orders', upstream: 'orders', access: 'token', rateLimit: 'standard' },",
+        "  { prefix: '/v1/identity-export', upstream: 'identity-export', access: 'token', rateLimit: 'standard' },",
+        '];',
+      ].join('\n'),
+    );
+    expect(
+      pruneServiceReferences('apps/gateway/src/route-table.ts', text, ['identity', 'orders']),
+    ).toContain('export const UPSTREAMS = [] as const;');
+  });
+
+  it('when orders is removed, then its URL setting, its expected default and its origin go, and JWKS_URL stays', () => {
+    const config = [
+      "  IDENTITY_URL: url('http://127.0.0.1:3001', 'Origin of the identity service'),",
+      "  ORDERS_URL: url('http://127.0.0.1:3002', 'Origin of the orders service'),",
+      '  JWKS_URL: url(',
+    ].join('\n');
+    expect(pruneServiceReferences('apps/gateway/src/config.ts', config, ['orders'])).toBe(
+      [
+        "  IDENTITY_URL: url('http://127.0.0.1:3001', 'Origin of the identity service'),",
+        '  JWKS_URL: url(',
+      ].join('\n'),
+    );
+    const expected = "      ORDERS_URL: 'http://127.0.0.1:3002',\n      JWKS_URL: 'x',";
+    expect(pruneServiceReferences('apps/gateway/src/config.test.ts', expected, ['orders'])).toBe(
+      "      JWKS_URL: 'x',",
+    );
+    const app = [
+      '  const origins = {',
+      '    identity: config.IDENTITY_URL,',
+      '    orders: config.ORDERS_URL,',
+      '  } satisfies Record<UpstreamName, string>;',
+    ].join('\n');
+    expect(pruneServiceReferences('apps/gateway/src/app.ts', app, ['orders'])).toBe(
+      [
+        '  const origins = {',
+        '    identity: config.IDENTITY_URL,',
+        '  } satisfies Record<UpstreamName, string>;',
+      ].join('\n'),
+    );
+  });
+
+  it("when a gateway test routes its own fixture table, then its rows stay (they don't name the project's services)", () => {
+    const text =
+      "  { prefix: '/v1/users', upstream: 'identity', access: 'public', rateLimit: 'standard' },";
+    expect(
+      pruneServiceReferences('apps/gateway/src/resilience.int.test.ts', text, ['identity']),
+    ).toBe(text);
+  });
 });
 
 describe('pruneServiceReferences', () => {

@@ -2,6 +2,7 @@ import {
   dropComposeServices,
   pruneAppLists,
   pruneEnvExample,
+  pruneGatewayWiring,
   pruneTestEnumerations,
   pruneYaml,
 } from './remove-service-lines.ts';
@@ -17,14 +18,17 @@ import { CLI_WORKSPACE, type OptionalService } from './services.ts';
  * - in every kustomization.yaml: the `- <service>` resource line and its image entries;
  * - in the root package-lock.json: the workspace, its link and dependencies on it (and the same
  *   for the CLI's own workspace, which projects never contain). Third-party packages only the
- *   service used stay locked until the next `npm install` prunes them.
+ *   service used stay locked until the next `npm install` prunes them;
+ * - in the gateway: its upstream name, route table rows, `<SERVICE>_URL` setting and origin;
+ * - `docs/api/openapi.json` when a routed service goes (see `removesApiContract`).
  *
- * Not removed (they need a hand edit per project, and are listed in the package README): the
- * gateway's route table and upstream config, docker-compose services, overlay secrets and the
- * canary overlay, CI steps, docs and TODO items that name the service.
+ * Not removed (prose, listed in the package README): docs, ADRs, runbooks and comments that name
+ * the service. The worker goes with identity or orders (`validateOptions` refuses to keep it
+ * alone): it relays their outboxes, consumes orders' events and runs their scheduled jobs.
  */
 export function isRemovedPath(path: string, removed: readonly OptionalService[]): boolean {
   if (removed.length > 0 && JOURNEY_TESTS.includes(path)) return true;
+  if (path === API_CONTRACT && removesApiContract(removed)) return true;
   if (removed.some((service) => BENCH_NEEDS.includes(service)) && path.startsWith('bench/')) {
     return true;
   }
@@ -39,6 +43,20 @@ export function isRemovedPath(path: string, removed: readonly OptionalService[])
  * the worker's job): a project without one of them has no journey to run, and gets none.
  */
 const JOURNEY_TESTS = ['e2e/src/order-journey.int.test.ts'];
+
+/**
+ * The committed API contract is the merged document of every routed service, compared by
+ * `npm run api:check` byte for byte. Without one of the routed services it would be another
+ * document, which only the project's own code can generate: the project gets none, and the next
+ * steps say to write it (`npm run api:check -- --write`).
+ */
+const API_CONTRACT = 'docs/api/openapi.json';
+const ROUTED_SERVICES: readonly OptionalService[] = ['identity', 'orders'];
+
+/** Whether the project is created without the API contract, to generate it after install. */
+export function removesApiContract(removed: readonly OptionalService[]): boolean {
+  return removed.some((service) => ROUTED_SERVICES.includes(service));
+}
 
 /** The benchmark starts identity (for tokens) and orders behind the gateway. */
 const BENCH_NEEDS: readonly OptionalService[] = ['identity', 'orders'];
@@ -63,6 +81,7 @@ export function pruneServiceReferences(
     return removed.length === 0 && !namesCli ? pruned : prunePackageJson(pruned, removed);
   }
   if (removed.length === 0) return pruned;
+  if (path.startsWith('apps/gateway/src/')) pruned = pruneGatewayWiring(path, pruned, removed);
   if (base === 'kustomization.yaml') pruned = pruneKustomization(pruned, removed);
   if (path === 'docker-compose.yml') pruned = dropComposeServices(pruned, removed);
   if (/\.ya?ml$/.test(base)) pruned = pruneYaml(pruned, removed);

@@ -44,10 +44,11 @@ describe('runCreate', () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: [] });
     expect(stdout).toEqual([
       'Created my-api (@acme/*) with gateway, orders.',
-      'Removed identity, worker: the gateway route table and the docs may still name them (create-groundwork README: "Removing services").',
+      'Removed identity, worker: prose in the docs may still name them (create-groundwork README: "Removing services").',
       'Next steps:',
       '  cd my-api',
       '  npm install',
+      '  npm run api:check -- --write   # writes docs/api/openapi.json for the services kept',
       '  npm run dev',
     ]);
     expect(await readdir(join(cwd, 'my-api/apps'))).toEqual(['gateway', 'orders']);
@@ -84,7 +85,7 @@ describe('runCreate', () => {
       ...args,
       dir: 'asked',
       scope: 'acme',
-      services: ['worker'],
+      services: ['orders'],
     }));
 
     const code = await runCreate(['--no-git'], io(prompt));
@@ -95,7 +96,7 @@ describe('runCreate', () => {
     expect(manifest.options).toEqual({
       name: 'asked',
       scope: 'acme',
-      services: ['worker'],
+      services: ['orders'],
       git: false,
     });
   });

@@ -4,6 +4,7 @@ import { generateProject } from './generate-project.ts';
 import { initGitRepository } from './git-init.ts';
 import type { NameLookup } from './npm-name-lookup.ts';
 import { type CliArgs, parseCliArgs, USAGE } from './parse-args.ts';
+import { removesApiContract } from './remove-services.ts';
 import { validateOptions } from './validate-options.ts';
 
 export interface CreateIo {
@@ -51,12 +52,18 @@ export async function runCreate(argv: readonly string[], io: CreateIo): Promise<
     io.stdout(`Created ${options.name} (@${options.scope}/*) with ${kept}.`);
     if (project.removedServices.length > 0) {
       io.stdout(
-        `Removed ${project.removedServices.join(', ')}: the gateway route table and the docs may still name them (create-groundwork README: "Removing services").`,
+        `Removed ${project.removedServices.join(', ')}: prose in the docs may still name them (create-groundwork README: "Removing services").`,
       );
     }
     io.stdout('Next steps:');
     io.stdout(`  cd ${relative(io.cwd, project.targetDir) || '.'}`);
     io.stdout('  npm install');
+    if (removesApiContract(project.removedServices)) {
+      // The contract of the services kept: generated from their code, then committed.
+      io.stdout(
+        '  npm run api:check -- --write   # writes docs/api/openapi.json for the services kept',
+      );
+    }
     io.stdout('  npm run dev');
     return 0;
   } catch (error) {

@@ -24,10 +24,25 @@ describe('validateOptions', () => {
   });
 
   it('when services are listed out of order, with the gateway, then the canonical order is kept', () => {
-    expect(validate('x', '--services', 'worker,gateway,identity').services).toEqual([
+    expect(validate('x', '--services', 'worker,gateway,orders,identity').services).toEqual([
       'identity',
+      'orders',
       'worker',
     ]);
+  });
+
+  it('when the worker is kept without identity or orders, then CREATE_INVALID_SELECTION names what it needs', () => {
+    expect(catchError(() => validate('x', '--services', 'worker,identity'))).toMatchObject({
+      code: 'CREATE_INVALID_SELECTION',
+      message:
+        "the worker needs orders: it relays identity's and orders' outboxes, consumes orders' events and runs their scheduled jobs; keep orders, or drop the worker",
+    });
+    expect(catchError(() => validate('x', '--services', 'worker'))).toMatchObject({
+      code: 'CREATE_INVALID_SELECTION',
+      message: expect.stringMatching(/^the worker needs identity and orders: /),
+    });
+    expect(validate('x', '--services', 'identity').services).toEqual(['identity']);
+    expect(validate('x', '--services', '').services).toEqual([]);
   });
 
   it.each([

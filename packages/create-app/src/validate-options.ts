@@ -71,5 +71,16 @@ function chosenServices(requested: string[] | undefined): OptionalService[] {
       `unknown service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; choose from ${OPTIONAL_SERVICES.join(', ')}`,
     );
   }
-  return OPTIONAL_SERVICES.filter((service) => requested.includes(service));
+  const chosen = OPTIONAL_SERVICES.filter((service) => requested.includes(service));
+  const missing = WORKER_NEEDS.filter((service) => !chosen.includes(service));
+  if (chosen.includes('worker') && missing.length > 0) {
+    throw new CreateAppError(
+      'CREATE_INVALID_SELECTION',
+      `the worker needs ${missing.join(' and ')}: it relays identity's and orders' outboxes, consumes orders' events and runs their scheduled jobs; keep ${missing.join(' and ')}, or drop the worker`,
+    );
+  }
+  return chosen;
 }
+
+/** The services whose events and scheduled jobs the worker serves (apps/worker imports both). */
+const WORKER_NEEDS: readonly OptionalService[] = ['identity', 'orders'];
