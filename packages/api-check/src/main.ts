@@ -1,7 +1,8 @@
 // `npm run api:check [-- --write]`: regenerates the merged OpenAPI document and compares it with
 // the committed one (see check.ts for the verdicts). Exit 1 fails CI.
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMMITTED_PATH, canonicalJson, checkApi } from './check.ts';
 import { generateApiDocument, ServiceDocumentMissing } from './generate.ts';
@@ -31,6 +32,8 @@ const generated = await generateApiDocument().then(
 
 const result = checkApi({ committed, generated, write });
 if (result.write) {
+  // A project created without one of the example services has no docs/api/ until this first write.
+  await mkdir(dirname(committedFile), { recursive: true });
   await writeFile(committedFile, canonicalJson(generated));
   // The repository's formatter has the last word, so `npm run lint` finds nothing to change.
   execFileSync('npx', ['--no-install', 'biome', 'format', '--write', COMMITTED_PATH], {

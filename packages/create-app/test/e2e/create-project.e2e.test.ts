@@ -61,6 +61,26 @@ test('when create-app keeps identity and orders only, then the project without t
   await verifyProject(dir);
 });
 
+test('when create-app keeps orders only, then the project without identity and the worker installs, builds, passes its tests and writes the API contract of what it kept', async () => {
+  const dir = await createProject('stall', ['--scope', 'acme', '--services', 'orders']);
+  expect(await readdir(join(dir, 'apps'))).toEqual(['gateway', 'orders']);
+  await verifyProject(dir);
+  // The template's contract included identity's paths: the project writes its own, as told.
+  await step('stall: api:check --write', work, 'npm', ['run', 'api:check', '--', '--write'], dir);
+  await step('stall: npm run api:check', work, 'npm', ['run', 'api:check'], dir);
+  const contract = JSON.parse(await readFile(join(dir, 'docs/api/openapi.json'), 'utf8'));
+  expect(Object.keys(contract.paths)).toContain('/v1/orders');
+  expect(Object.keys(contract.paths).filter((path) => path.startsWith('/v1/auth'))).toEqual([]);
+});
+
+test('when create-app keeps identity only, then the project without orders and the worker installs, builds and passes its tests', async () => {
+  const dir = await createProject('badge', ['--scope', 'acme', '--services', 'identity']);
+  expect(await readdir(join(dir, 'apps'))).toEqual(['gateway', 'identity']);
+  await verifyProject(dir);
+  await step('badge: api:check --write', work, 'npm', ['run', 'api:check', '--', '--write'], dir);
+  await step('badge: npm run api:check', work, 'npm', ['run', 'api:check'], dir);
+});
+
 /** `npx turbo gen service --args <name>`, non-interactive, as the README gives it. */
 function generateService(name: string): string[] {
   return ['--no-install', 'turbo', 'gen', 'service', '--args', name];
