@@ -63,7 +63,7 @@ test('when create-app keeps identity and orders only, then the project without t
 
 test('when create-app keeps orders only, then the project without identity and the worker installs, builds, passes its tests and writes the API contract of what it kept', async () => {
   const dir = await createProject('stall', ['--scope', 'acme', '--services', 'orders']);
-  expect(await readdir(join(dir, 'apps'))).toEqual(['gateway', 'orders']);
+  expect(await readdir(join(dir, 'apps'))).toEqual(['README.md', 'gateway', 'orders']);
   await verifyProject(dir);
   // The template's contract included identity's paths: the project writes its own, as told.
   await step('stall: api:check --write', work, 'npm', ['run', 'api:check', '--', '--write'], dir);
@@ -75,7 +75,7 @@ test('when create-app keeps orders only, then the project without identity and t
 
 test('when create-app keeps identity only, then the project without orders and the worker installs, builds and passes its tests', async () => {
   const dir = await createProject('badge', ['--scope', 'acme', '--services', 'identity']);
-  expect(await readdir(join(dir, 'apps'))).toEqual(['gateway', 'identity']);
+  expect(await readdir(join(dir, 'apps'))).toEqual(['README.md', 'gateway', 'identity']);
   await verifyProject(dir);
   await step('badge: api:check --write', work, 'npm', ['run', 'api:check', '--', '--write'], dir);
   await step('badge: npm run api:check', work, 'npm', ['run', 'api:check'], dir);
