@@ -8,6 +8,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
+import { deprecation } from './deprecation.ts';
 import { errorHandler } from './error-handler.ts';
 import { health } from './health.ts';
 import { loadShedding } from './load-shedding.ts';
@@ -106,6 +107,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   await app.register(requestId);
   await app.register(requestLog);
   if (settings.routeConventions) await app.register(routeConventions);
+  await app.register(deprecation);
   await app.register(telemetry, { metrics: settings.metrics });
   await app.register(health, { readinessChecks: settings.readinessChecks });
   if (settings.docs) await app.register(docs);

@@ -1,4 +1,6 @@
 export { createService, type Service } from './create-service.ts';
+// Also brings the route config type (`deprecation`) to apps built against dist.
+export { deprecationHeaders, type RouteDeprecation } from './deprecation.ts';
 export {
   type ServiceEnv,
   serviceEnv,
