@@ -54,6 +54,35 @@ describe('the worker config', () => {
     expect((error as Error).message).not.toContain('hunter2');
   });
 
+  test('when REQUIRE_TLS is on, then every database URL, outbox sources included, must ask for verified TLS', () => {
+    const verified = (db: string) =>
+      `postgresql://worker:pw@db.internal:5432/${db}?sslmode=verify-full`;
+    const secure = {
+      REQUIRE_TLS: 'true',
+      DATABASE_URL: verified('worker'),
+      ORDERS_DATABASE_URL: verified('orders'),
+      IDENTITY_DATABASE_URL: verified('identity'),
+      REDIS_URL: 'rediss://cache.internal:6380',
+      OUTBOX_SOURCES: `orders=${verified('orders')},identity=${verified('identity')}`,
+    };
+
+    expect(outboxSources(loadWorkerConfig(secure))).toHaveLength(2);
+    expect(
+      (refusal({ ...secure, IDENTITY_DATABASE_URL: 'postgresql://db/identity' }) as ConfigError)
+        .variable,
+    ).toBe('IDENTITY_DATABASE_URL');
+    expect(
+      (
+        refusal({
+          ...secure,
+          OUTBOX_SOURCES: `orders=${verified('orders')},identity=postgresql://u:hunter2@db/identity`,
+        }) as Error
+      ).message,
+    ).toBe(
+      "OUTBOX_SOURCES: entry 2 (identity): REQUIRE_TLS is on: add ?sslmode=verify-full to the URL (got no sslmode), so the server's certificate and name are verified",
+    );
+  });
+
   test('when a source name repeats, then the config is refused', () => {
     const error = refusal({ OUTBOX_SOURCES: 'orders=postgresql://a/x,orders=postgresql://b/y' });
 

@@ -1,4 +1,4 @@
-import { ConfigError, env, loadConfig } from '@groundwork/config';
+import { ConfigError, env, loadConfig, tlsProblem } from '@groundwork/config';
 import { serviceEnv } from '@groundwork/service-kit';
 import Type, { type Static } from 'typebox';
 
@@ -89,18 +89,14 @@ export const workerConfigSchema = Type.Object({
     description:
       'Comma-separated scheduled jobs this deployment runs (`none`: none); the others are unscheduled',
   }),
-  ORDERS_DATABASE_URL: Type.String({
-    pattern: '^postgres(ql)?://',
-    default: 'postgresql://postgres@127.0.0.1:5432/groundwork_orders',
-    description:
-      "Orders' database, for expire-unconfirmed-orders and purge-idempotency-keys (@groundwork/orders/maintenance): log in as a member of orders_app and orders_maintenance",
-  }),
-  IDENTITY_DATABASE_URL: Type.String({
-    pattern: '^postgres(ql)?://',
-    default: 'postgresql://postgres@127.0.0.1:5432/groundwork_identity',
-    description:
-      "Identity's database, for rotate-signing-keys (@groundwork/identity/key-rotation-job); identity's SIGNING_KEY_* variables must be set here as for identity",
-  }),
+  ORDERS_DATABASE_URL: env.databaseUrl(
+    'orders',
+    "Orders' database, for expire-unconfirmed-orders and purge-idempotency-keys (@groundwork/orders/maintenance): log in as a member of orders_app and orders_maintenance",
+  ),
+  IDENTITY_DATABASE_URL: env.databaseUrl(
+    'identity',
+    "Identity's database, for rotate-signing-keys (@groundwork/identity/key-rotation-job); identity's SIGNING_KEY_* variables must be set here as for identity",
+  ),
 });
 
 export type WorkerConfig = Readonly<Static<typeof workerConfigSchema>>;
@@ -139,11 +135,14 @@ export function loadWorkerConfig(
 }
 
 /**
- * `OUTBOX_SOURCES` as name and URL pairs.
+ * `OUTBOX_SOURCES` as name and URL pairs; with `REQUIRE_TLS` on, each URL must ask for verified
+ * TLS like every other database URL.
  *
  * @throws {ConfigError} naming the malformed entry by position, never echoing its URL.
  */
-export function outboxSources(config: Pick<WorkerConfig, 'OUTBOX_SOURCES'>): OutboxSourceConfig[] {
+export function outboxSources(
+  config: Pick<WorkerConfig, 'OUTBOX_SOURCES'> & Partial<Pick<WorkerConfig, 'REQUIRE_TLS'>>,
+): OutboxSourceConfig[] {
   const entries = config.OUTBOX_SOURCES.split(',').map((entry) => entry.trim());
   const sources = entries.map((entry, i) => {
     const [, name, url] = OUTBOX_SOURCE.exec(entry) ?? [];
@@ -152,6 +151,10 @@ export function outboxSources(config: Pick<WorkerConfig, 'OUTBOX_SOURCES'>): Out
         'OUTBOX_SOURCES',
         `entry ${i + 1} of ${entries.length} is not name=postgresql://… (a lower-case name, "=", a PostgreSQL URL)`,
       );
+    }
+    const problem = config.REQUIRE_TLS === true ? tlsProblem('postgres', url) : undefined;
+    if (problem !== undefined) {
+      throw new ConfigError('OUTBOX_SOURCES', `entry ${i + 1} (${name}): ${problem}`);
     }
     return { name, url };
   });

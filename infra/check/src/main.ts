@@ -14,6 +14,7 @@ import {
   checkNetworkIsolation,
   checkPlatform,
   checkPolicy,
+  checkRequireTls,
   clusterIssuersNamed,
 } from './policy.ts';
 import { scanForSecrets } from './secret-scan.ts';
@@ -75,6 +76,10 @@ async function secrets(): Promise<[string, Finding[]]> {
 }
 
 const PLATFORM = 'infra/k8s/platform';
+/** Overlays on managed PostgreSQL and Redis: their apps must refuse plaintext URLs. */
+const MANAGED_DATASTORES = ['prod', 'staging', 'canary'].map(
+  (name) => `infra/k8s/overlays/${name}`,
+);
 
 async function overlays(): Promise<Array<[string, Finding[]]>> {
   const kubectl = await ensureKubectl(cacheDir);
@@ -104,6 +109,7 @@ async function overlays(): Promise<Array<[string, Finding[]]>> {
         ...checkNetworkIsolation(objects),
       ];
       if (dir === PLATFORM) policy.push(...checkPlatform(objects, issuers));
+      if (MANAGED_DATASTORES.includes(dir)) policy.push(...checkRequireTls(objects));
       const findings = [
         ...(await validateKubernetesObjects(dir, objects)),
         ...policy.map((f) => ({ ...f, where: `${dir}: ${f.where}` })),

@@ -8,6 +8,7 @@ import {
   checkNetworkIsolation,
   checkPlatform,
   checkPolicy,
+  checkRequireTls,
   clusterIssuersNamed,
   type KubernetesObject,
 } from './policy.ts';
@@ -44,6 +45,26 @@ describe('kustomize overlays', () => {
     expect([...checkPolicy(objects), ...checkAvailability(objects)]).toEqual([]);
     expect(named(objects, 'ExternalSecret')).toContain('identity-signing');
     expect(named(objects, 'Secret')).toEqual([]);
+  });
+
+  it('when the staging, prod and canary overlays are rendered, then every app requires TLS to its datastores; dev, on in-cluster ones, does not', async () => {
+    for (const overlay of ['staging', 'prod', 'canary']) {
+      expect(checkRequireTls(await render(overlay)), overlay).toEqual([]);
+    }
+    const dev = checkRequireTls(await render('dev'));
+    expect(dev.map((finding) => finding.where)).toEqual(
+      baseApps.map((app) => `Deployment/${app} container ${app}`),
+    );
+  });
+
+  it('when the prod overlay loses REQUIRE_TLS, then the check names every app container', async () => {
+    const objects = (await render('prod')).map((object) =>
+      object.kind === 'ConfigMap' && object.metadata?.name?.startsWith('groundwork-config')
+        ? { ...object, data: { ...(object.data as object), REQUIRE_TLS: 'false' } }
+        : object,
+    );
+    expect(checkRequireTls(objects)).toHaveLength(baseApps.length);
+    expect(checkRequireTls(objects)[0]?.message).toContain('needs REQUIRE_TLS=true');
   });
 
   it('when the prod overlay loses a PodDisruptionBudget and an HPA, then the availability check names the Deployment', async () => {

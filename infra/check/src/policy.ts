@@ -302,6 +302,36 @@ export function checkAvailability(objects: readonly KubernetesObject[]): Finding
   return out;
 }
 
+/**
+ * For the environments whose PostgreSQL and Redis are managed services outside the cluster
+ * (staging, prod and the canary on top of prod): every app container runs with
+ * `REQUIRE_TLS=true`, so a database or Redis URL without verified TLS stops it at start-up
+ * (`@groundwork/config`) instead of sending credentials and data in the clear.
+ */
+export function checkRequireTls(objects: readonly KubernetesObject[]): Finding[] {
+  const configMaps = new Map<string, Json>();
+  for (const object of objects) {
+    if (object.kind === 'ConfigMap' && typeof object.metadata?.name === 'string') {
+      configMaps.set(object.metadata.name, asObject(object.data));
+    }
+  }
+  const out: Finding[] = [];
+  for (const object of objects) {
+    if (object.kind !== 'Deployment') continue;
+    const pod = asObject(asObject(object.spec).template);
+    for (const container of asArray(asObject(pod.spec).containers).map(asObject)) {
+      if (envValue(container, 'REQUIRE_TLS', configMaps) !== 'true') {
+        out.push({
+          where: `Deployment/${object.metadata?.name ?? '?'} container ${String(container.name)}`,
+          message:
+            'needs REQUIRE_TLS=true (managed PostgreSQL and Redis only over verified TLS: sslmode=verify-full, rediss://)',
+        });
+      }
+    }
+  }
+  return out;
+}
+
 /** The ClusterIssuers that the Ingresses of a rendered overlay name. */
 export function clusterIssuersNamed(objects: readonly KubernetesObject[]): string[] {
   return objects

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { TLS_TRANSPORT } from './require-tls.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -20,11 +21,12 @@ export const env = {
       { default: 'info', description: 'pino log level' },
     ),
 
-  databaseUrl: (app: string) =>
+  databaseUrl: (app: string, description = 'PostgreSQL connection string') =>
     Type.String({
       pattern: '^postgres(ql)?://',
       default: `postgresql://postgres@127.0.0.1:5432/groundwork_${app}`,
-      description: 'PostgreSQL connection string',
+      description,
+      [TLS_TRANSPORT]: 'postgres',
     }),
 
   redisUrl: () =>
@@ -32,6 +34,17 @@ export const env = {
       pattern: '^rediss?://',
       default: 'redis://127.0.0.1:6379',
       description: 'Redis connection string',
+      [TLS_TRANSPORT]: 'redis',
+    }),
+
+  /**
+   * On in staging and production (their kustomize overlays set it): every database and Redis URL
+   * of the schema must ask for verified TLS, or the service refuses to start.
+   */
+  requireTls: () =>
+    Type.Boolean({
+      default: false,
+      description: 'Refuse database and Redis URLs without verified TLS (staging, production)',
     }),
 
   /** A comma-separated list, e.g. `CORS_ORIGINS=https://app.example.com,https://admin.example.com`. */

@@ -119,4 +119,50 @@ describe('loadConfig', () => {
       'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
     );
   });
+
+  describe('REQUIRE_TLS', () => {
+    const datastores = Type.Object({
+      REQUIRE_TLS: env.requireTls(),
+      DATABASE_URL: env.databaseUrl('orders'),
+      REDIS_URL: env.redisUrl(),
+    });
+    const secure = {
+      REQUIRE_TLS: 'true',
+      DATABASE_URL: 'postgresql://orders:s3cret@db.internal:5432/orders?sslmode=verify-full',
+      REDIS_URL: 'rediss://:s3cret@cache.internal:6380',
+    };
+
+    test('when a production database URL does not ask for verified TLS, then the service refuses to start', () => {
+      for (const [url, got] of [
+        ['postgresql://orders:s3cret@db.internal:5432/orders', 'no sslmode'],
+        ['postgresql://orders:s3cret@db.internal:5432/orders?sslmode=require', 'sslmode=require'],
+        ['postgresql://orders:s3cret@db.internal/orders?sslmode=verify-ca', 'sslmode=verify-ca'],
+      ] as const) {
+        const error = configError(() => loadConfig(datastores, { ...secure, DATABASE_URL: url }));
+        expect(error.variable).toBe('DATABASE_URL');
+        expect(error.message).toBe(
+          `DATABASE_URL: REQUIRE_TLS is on: add ?sslmode=verify-full to the URL (got ${got}), so the server's certificate and name are verified`,
+        );
+        expect(error.message).not.toContain('s3cret');
+      }
+    });
+
+    test('when a production Redis URL is redis://, then the service refuses to start naming REDIS_URL', () => {
+      const error = configError(() =>
+        loadConfig(datastores, { ...secure, REDIS_URL: 'redis://:s3cret@cache.internal:6379' }),
+      );
+      expect(error.message).toBe(
+        'REDIS_URL: REQUIRE_TLS is on: use a rediss:// URL (TLS to Redis)',
+      );
+    });
+
+    test('when every URL asks for verified TLS, or REQUIRE_TLS is off, then the config loads', () => {
+      expect(loadConfig(datastores, secure)).toMatchObject({ REQUIRE_TLS: true });
+      expect(loadConfig(datastores, {})).toEqual({
+        REQUIRE_TLS: false,
+        DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/groundwork_orders',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+      });
+    });
+  });
 });

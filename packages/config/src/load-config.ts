@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Static, TObject, TSchema } from 'typebox';
 import Value from 'typebox/value';
+import { TLS_TRANSPORT, type TlsTransport, tlsProblem } from './require-tls.ts';
 
 /** Thrown once at boot when the environment does not satisfy a service's config schema. */
 export class ConfigError extends Error {
@@ -18,7 +19,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 /**
  * Validates the environment once against a TypeBox object schema whose keys are the variable names.
  * Strings are coerced to numbers, booleans and comma-separated lists; defaults apply; `NAME_FILE`
- * (a mounted secret) supplies `NAME` from the file's trimmed contents. The result is deep-frozen.
+ * (a mounted secret) supplies `NAME` from the file's trimmed contents. With a `REQUIRE_TLS`
+ * variable in the schema set to true, every database and Redis URL must ask for verified TLS.
+ * The result is deep-frozen.
  *
  * @throws {ConfigError} naming the first variable that is missing or malformed.
  * @example
@@ -43,7 +46,23 @@ export function loadConfig<T extends TObject>(
     const property = schema.properties[variable] as TSchema | undefined;
     throw new ConfigError(variable, describe(first, property, raw[variable]));
   }
+  if ((candidate as { REQUIRE_TLS?: unknown }).REQUIRE_TLS === true) {
+    checkTls(schema, candidate as Record<string, unknown>);
+  }
   return deepFreeze(candidate as Static<T>);
+}
+
+/** With `REQUIRE_TLS` on, every URL the schema marks (env.databaseUrl, env.redisUrl) asks for TLS. */
+function checkTls(schema: TObject, config: Record<string, unknown>): void {
+  for (const [name, property] of Object.entries(schema.properties as Record<string, TSchema>)) {
+    const transport = (property as Record<string, unknown>)[TLS_TRANSPORT] as
+      | TlsTransport
+      | undefined;
+    const value = config[name];
+    if (transport === undefined || typeof value !== 'string') continue;
+    const problem = tlsProblem(transport, value);
+    if (problem !== undefined) throw new ConfigError(name, problem);
+  }
 }
 
 function readVariable(name: string, source: Env): string | undefined {

@@ -32,6 +32,8 @@ export function serviceEnv(defaults: { port: number }) {
     MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, default: 1000 }),
     /** Load shedding threshold; 0 disables. Size it to the container's memory limit. */
     MAX_HEAP_USED_BYTES: Type.Integer({ minimum: 0, default: 0 }),
+    /** Staging and production: database and Redis URLs without verified TLS stop the start. */
+    REQUIRE_TLS: env.requireTls(),
   };
 }
 
