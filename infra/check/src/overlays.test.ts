@@ -43,7 +43,12 @@ describe('kustomize overlays', () => {
     expect(named(objects, 'Deployment')).toEqual(baseApps);
     expect(await validateKubernetesObjects('prod', objects)).toEqual([]);
     expect([...checkPolicy(objects), ...checkAvailability(objects)]).toEqual([]);
-    expect(named(objects, 'ExternalSecret')).toContain('identity-signing');
+    // Every app with a database reads its URL from the secret manager, never from a Secret here.
+    expect(named(objects, 'ExternalSecret')).toEqual(
+      expect.arrayContaining(
+        baseApps.filter((app) => app !== 'gateway').map((app) => `${app}-database`),
+      ),
+    );
     expect(named(objects, 'Secret')).toEqual([]);
   });
 

@@ -80,7 +80,7 @@ describe('checkPolicy', () => {
   });
 
   it('when liveness and readiness probe the same path, then it is reported', () => {
-    const deployment = load('infra/k8s/base/identity/deployment.yaml');
+    const deployment = load('infra/k8s/base/gateway/deployment.yaml');
     const container = (
       deployment.spec as { template: { spec: { containers: Record<string, unknown>[] } } }
     ).template.spec.containers[0] as Record<string, { httpGet: { path: string } }>;
