@@ -2,10 +2,32 @@ import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { fixtureRouting } from '../test/fixture-routes.ts';
 import { type FixtureUpstream, startFixtureUpstream } from '../test/fixture-upstream.ts';
-import { buildTestGateway, type TestGateway } from '../test/gateway-harness.ts';
+import {
+  buildTestGateway,
+  type TestGateway,
+  type TestGatewayOptions,
+} from '../test/gateway-harness.ts';
 import { listen, send } from '../test/http-client.ts';
 import { startTokenIssuer, type TokenIssuer } from '../test/token-issuer.ts';
 import { ROUTE_TABLE, UPSTREAMS } from './route-table.ts';
+
+/** A listening gateway that trusts `issuer`, with `routing`, and a token for user-1. */
+async function startGateway(
+  issuer: TokenIssuer,
+  redis: { url: string; prefix: string },
+  routing: Pick<TestGatewayOptions, 'routes' | 'upstreams'>,
+) {
+  const gateway = await buildTestGateway({
+    ...routing,
+    env: {
+      JWKS_URL: issuer.jwksUrl,
+      TOKEN_ISSUER: issuer.issuer,
+      REDIS_URL: redis.url,
+      RATE_LIMIT_KEY_PREFIX: `${redis.prefix}rate-limit:`,
+    },
+  });
+  return { gateway, origin: await listen(gateway.app), token: await issuer.tokenFor('user-1') };
+}
 
 describeWithServices('proxy', ['redis'], () => {
   const redis = useRedis();
@@ -22,17 +44,11 @@ describeWithServices('proxy', ['redis'], () => {
       startFixtureUpstream(),
       startTokenIssuer(),
     ]);
-    gateway = await buildTestGateway({
-      ...fixtureRouting(identity, orders),
-      env: {
-        JWKS_URL: issuer.jwksUrl,
-        TOKEN_ISSUER: issuer.issuer,
-        REDIS_URL: redis.url,
-        RATE_LIMIT_KEY_PREFIX: `${redis.prefix}rate-limit:`,
-      },
-    });
-    origin = await listen(gateway.app);
-    token = await issuer.tokenFor('user-1');
+    ({ gateway, origin, token } = await startGateway(
+      issuer,
+      redis,
+      fixtureRouting(identity, orders),
+    ));
   });
   afterAll(async () => {
     await gateway?.app.close();
@@ -231,17 +247,10 @@ describeWithServices("the project's route table", ['redis'], () => {
   beforeAll(async () => {
     issuer = await startTokenIssuer();
     for (const name of UPSTREAMS) upstreams.set(name, await startFixtureUpstream());
-    gateway = await buildTestGateway({
+    // No routes given: the project's own ROUTE_TABLE, each upstream on its fixture.
+    ({ gateway, origin, token } = await startGateway(issuer, redis, {
       upstreams: Object.fromEntries([...upstreams].map(([name, upstream]) => [name, upstream.url])),
-      env: {
-        JWKS_URL: issuer.jwksUrl,
-        TOKEN_ISSUER: issuer.issuer,
-        REDIS_URL: redis.url,
-        RATE_LIMIT_KEY_PREFIX: `${redis.prefix}rate-limit:`,
-      },
-    });
-    origin = await listen(gateway.app);
-    token = await issuer.tokenFor('user-1');
+    }));
   });
   afterAll(async () => {
     await gateway?.app.close();

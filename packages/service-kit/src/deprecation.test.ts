@@ -1,38 +1,29 @@
 import { commonErrors } from '@groundwork/errors';
 import Type from 'typebox';
 import { describe, expect, test } from 'vitest';
-import { createService } from './create-service.ts';
+import { readyService } from '../test/ready-service.ts';
+import type { RouteDeprecation } from './deprecation.ts';
 
 const Thing = Type.Object({ id: Type.String() });
 
-async function serviceWithDeprecatedRoute(deprecation: {
-  since: string;
-  sunset: string;
-  successor?: string;
-}) {
-  const app = await createService({ name: 'deprecation-test', logLevel: 'silent' });
-  app.get(
-    '/v1/things/:thingId',
-    {
-      config: { deprecation },
-      schema: { params: Type.Object({ thingId: Type.String() }), response: { 200: Thing } },
-    },
-    async (request) => {
-      const { thingId } = request.params as { thingId: string };
-      if (thingId === 'missing') throw commonErrors.NOT_FOUND.create('No such thing.');
-      return { id: thingId };
-    },
-  );
-  app.get('/v2/things/:thingId', { schema: { response: { 200: Thing } } }, async () => ({
-    id: '1',
-  }));
-  try {
-    await app.ready();
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
-  return app;
+function serviceWithDeprecatedRoute(deprecation: RouteDeprecation) {
+  return readyService({ name: 'deprecation-test', logLevel: 'silent' }, (app) => {
+    app.get(
+      '/v1/things/:thingId',
+      {
+        config: { deprecation },
+        schema: { params: Type.Object({ thingId: Type.String() }), response: { 200: Thing } },
+      },
+      async (request) => {
+        const { thingId } = request.params as { thingId: string };
+        if (thingId === 'missing') throw commonErrors.NOT_FOUND.create('No such thing.');
+        return { id: thingId };
+      },
+    );
+    app.get('/v2/things/:thingId', { schema: { response: { 200: Thing } } }, async () => ({
+      id: '1',
+    }));
+  });
 }
 
 describe('deprecated routes', () => {

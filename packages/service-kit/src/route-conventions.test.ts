@@ -1,21 +1,13 @@
 import Type from 'typebox';
 import { describe, expect, test } from 'vitest';
-import { createService } from './create-service.ts';
+import { readyService } from '../test/ready-service.ts';
+import type { Service } from './create-service.ts';
 
 const Thing = Type.Object({ id: Type.String() });
 const ok = async () => ({ id: '1' });
 
-async function serviceWith(register: (app: Awaited<ReturnType<typeof createService>>) => void) {
-  const app = await createService({ name: 'conventions-test', logLevel: 'silent', docs: false });
-  register(app);
-  try {
-    await app.ready();
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
-  return app;
-}
+const serviceWith = (register: (app: Service) => void) =>
+  readyService({ name: 'conventions-test', logLevel: 'silent', docs: false }, register);
 
 describe('route conventions', () => {
   test('when /v1 routes keep the conventions, then the service starts', async () => {
