@@ -10,7 +10,10 @@
 #   KEEP_STACK=1 npm run infra:containers  # leave the stack and engine running afterwards
 #
 # Fails on the first error with the failing line; whatever happens, the stack is removed and the
-# engine it started is stopped. CONTAINERS_TIMEOUT (seconds, default 840) bounds the whole stage:
+# engine it started is stopped. Exits 77 (after a "SKIPPED: <reason>" line) when no Docker engine
+# can be started on this machine: not root, no apt, Debian's packages unreachable, dockerd not
+# coming up (or, with USE_EXISTING_ENGINE=1, DOCKER_HOST not answering); `.ci/run` then skips the
+# stage loudly instead of failing, unless CONTAINERS=1 asked for it. CONTAINERS_TIMEOUT (seconds, default 840) bounds the whole stage:
 # every long step gets only what is left of it. The engine's data (images, build cache, base
 # stand-ins) stays in CONTAINERS_WORKDIR (/var/tmp/groundwork-containers) for the next run.
 #
@@ -59,21 +62,34 @@ teardown() {
     timeout 60 docker builder prune -f --keep-storage 20GB >/dev/null 2>&1 || true
   fi
   stop_engine
-  if [ "$status" -ne 0 ]; then echo "containers.sh: FAILED (exit $status) after ${SECONDS} s" >&2; fi
+  echo "containers.sh: torn down after ${SECONDS} s"
+  if [ "$status" -ne 0 ] && [ "$status" -ne 77 ]; then echo "containers.sh: FAILED (exit $status) after ${SECONDS} s" >&2; fi
 }
 trap teardown EXIT
+# No engine can be started here: not a failure of the images, a machine without the means.
+cannot_start() {
+  echo "containers.sh: SKIPPED: no Docker engine can be started on this machine: $*" >&2
+  exit 77
+}
 
-if [ "${USE_EXISTING_ENGINE:-0}" != 1 ]; then
+if [ "${USE_EXISTING_ENGINE:-0}" = 1 ]; then
+  docker info >/dev/null 2>&1 || cannot_start "USE_EXISTING_ENGINE=1 but no engine answers at ${DOCKER_HOST:-the default socket}"
+else
   log "Docker engine from Debian packages ($work)"
+  [ "$(id -u)" = 0 ] || cannot_start "dockerd from Debian's packages needs root"
+  if ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then cannot_start "no apt-get/dpkg (not Debian)"; fi
   if [ ! -x "$work/root/usr/sbin/dockerd" ]; then
-    (cd "$work" && apt-get download docker.io containerd runc tini >/dev/null && for deb in ./*.deb; do dpkg -x "$deb" root; done)
+    (cd "$work" && timed apt-get download docker.io containerd runc tini >/dev/null 2>&1) \
+      || cannot_start "apt-get download docker.io containerd runc tini failed (Debian's packages unreachable?)"
+    (cd "$work" && for deb in ./*.deb; do dpkg -x "$deb" root; done)
   fi
   missing=()
   command -v iptables >/dev/null || missing+=(iptables)
   command -v debootstrap >/dev/null || missing+=(debootstrap)
   command -v docker-compose >/dev/null || missing+=(docker-compose)
   if [ ${#missing[@]} -gt 0 ]; then
-    DEBIAN_FRONTEND=noninteractive timed apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive timed apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null \
+      || cannot_start "apt-get install ${missing[*]} failed (Debian's packages unreachable?)"
   fi
   export PATH="$work/root/usr/bin:$work/root/usr/sbin:$PATH"
   export DOCKER_HOST="unix://$work/docker.sock"
@@ -87,7 +103,7 @@ if [ "${USE_EXISTING_ENGINE:-0}" != 1 ]; then
       -H "$DOCKER_HOST" >"$work/dockerd.log" 2>&1 &
     started_engine=1
     for _ in $(seq 1 30); do docker info >/dev/null 2>&1 && break; sleep 1; done
-    docker info >/dev/null 2>&1 || { tail -20 "$work/dockerd.log" >&2; exit 1; }
+    docker info >/dev/null 2>&1 || { tail -20 "$work/dockerd.log" >&2; cannot_start "dockerd did not answer within 30 s (log above)"; }
   fi
 fi
 
@@ -162,11 +178,13 @@ compose_ready=1
 # A run killed before its teardown leaves its stack behind.
 compose down -v --remove-orphans >/dev/null 2>&1 || true
 compose up -d --no-build
+echo "containers started after ${SECONDS} s"
 healthy() {
   curl -fsS http://127.0.0.1:13000/health/ready >/dev/null 2>&1 \
     && [ "$(docker inspect -f '{{.State.Health.Status}}' "$(compose ps -q worker)")" = healthy ]
 }
 for _ in $(seq 1 90); do healthy && break; sleep 2; done
+healthy && echo "stack healthy after ${SECONDS} s"
 compose ps
 healthy || { compose logs --tail=50; echo "containers.sh: the stack did not become healthy" >&2; exit 1; }
 
