@@ -42,7 +42,7 @@ describe('validateCompose', () => {
         );
       }
     }
-    expect(compose.services.gateway?.depends_on).toHaveProperty('orders');
+    expect(compose.services.gateway?.depends_on).toHaveProperty('redis');
     expect(JSON.stringify(compose.services.redis)).toContain('noeviction');
   });
 

@@ -28,6 +28,9 @@ const baseApps = readdirSync(path.join(repo, 'infra/k8s/base'), { withFileTypes:
   .filter((name) => existsSync(path.join(repo, 'infra/k8s/base', name, 'deployment.yaml')))
   .sort();
 
+/** The overlays of this checkout (a project created without orders has no canary). */
+const overlays = readdirSync(path.join(repo, 'infra/k8s/overlays'));
+
 const render = (overlay: string) =>
   renderKustomization(kubectl, path.join(repo, 'infra/k8s/overlays', overlay));
 const named = (objects: KubernetesObject[], kind: string) =>
@@ -53,7 +56,7 @@ describe('kustomize overlays', () => {
   });
 
   it('when the staging, prod and canary overlays are rendered, then every app requires TLS to its datastores; dev, on in-cluster ones, does not', async () => {
-    for (const overlay of ['staging', 'prod', 'canary']) {
+    for (const overlay of ['staging', 'prod', 'canary'].filter((name) => overlays.includes(name))) {
       expect(checkRequireTls(await render(overlay)), overlay).toEqual([]);
     }
     const dev = checkRequireTls(await render('dev'));
@@ -76,28 +79,14 @@ describe('kustomize overlays', () => {
     const objects = (await render('prod')).filter(
       (object) =>
         !(
-          object.metadata?.name === 'orders' &&
+          object.metadata?.name === 'gateway' &&
           /^(PodDisruptionBudget|HorizontalPodAutoscaler)$/.test(String(object.kind))
         ),
     );
     expect(checkAvailability(objects)).toEqual([
-      { where: 'Deployment/orders', message: 'no PodDisruptionBudget selects its pods' },
-      { where: 'Deployment/orders', message: 'no HorizontalPodAutoscaler targets it' },
+      { where: 'Deployment/gateway', message: 'no PodDisruptionBudget selects its pods' },
+      { where: 'Deployment/gateway', message: 'no HorizontalPodAutoscaler targets it' },
     ]);
-  });
-
-  it('when the canary overlay is rendered, then the canary has its own selector and the stable Service reaches both', async () => {
-    const objects = await render('canary');
-    const deployment = (name: string) =>
-      objects.find((object) => object.kind === 'Deployment' && object.metadata?.name === name)
-        ?.spec as { selector: { matchLabels: Record<string, string> } } | undefined;
-    expect(deployment('orders')?.selector.matchLabels.track).toBe('stable');
-    expect(deployment('orders-canary')?.selector.matchLabels.track).toBe('canary');
-    const service = objects.find((o) => o.kind === 'Service' && o.metadata?.name === 'orders');
-    expect((service?.spec as { selector?: Record<string, string> } | undefined)?.selector).toEqual({
-      'app.kubernetes.io/name': 'orders',
-    });
-    expect([...checkPolicy(objects), ...checkAvailability(objects)]).toEqual([]);
   });
 
   it('when the staging overlay is rendered, then it is prod in its own namespace, with the same pinned images and staging secrets', async () => {
@@ -133,7 +122,9 @@ describe('kustomize overlays', () => {
     expect(checkPolicy(platform)).toEqual([]);
     const hosts: Record<string, unknown> = {};
     const issuers: string[] = [];
-    for (const overlay of ['dev', 'staging', 'prod', 'canary']) {
+    for (const overlay of ['dev', 'staging', 'prod', 'canary'].filter((name) =>
+      overlays.includes(name),
+    )) {
       const objects = await render(overlay);
       const ingress = objects.find((o) => o.kind === 'Ingress');
       hosts[overlay] = (
@@ -146,9 +137,9 @@ describe('kustomize overlays', () => {
       dev: ['api.groundwork.localtest.me'],
       staging: ['api.staging.groundwork.example'],
       prod: ['api.groundwork.example'],
-      canary: ['api.groundwork.example'],
+      ...(overlays.includes('canary') ? { canary: ['api.groundwork.example'] } : {}),
     });
-    expect(issuers).toEqual(['selfsigned', 'letsencrypt', 'letsencrypt', 'letsencrypt']);
+    expect(issuers).toEqual(['selfsigned', ...Array(overlays.length - 1).fill('letsencrypt')]);
     expect(checkPlatform(platform, issuers)).toEqual([]);
     expect(checkPlatform(platform, ['letsencrypt-prod'])).toEqual([
       {

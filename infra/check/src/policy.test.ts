@@ -61,7 +61,7 @@ describe('checkPolicy', () => {
   });
 
   it('when the grace period does not outlast preStop plus the drain, then it is reported', () => {
-    const deployment = load('infra/k8s/base/orders/deployment.yaml');
+    const deployment = load('infra/k8s/base/gateway/deployment.yaml');
     const pod = (deployment.spec as { template: { spec: Record<string, unknown> } }).template.spec;
     pod.terminationGracePeriodSeconds = 30;
     expect(messages([drainConfig, deployment])).toEqual([
@@ -186,7 +186,7 @@ describe('checkNetworkIsolation', () => {
     readFileSync(path.join(repo, 'infra/k8s/base/network-policies.yaml'), 'utf8')
       .split(/^---$/m)
       .map((doc) => parse(doc) as KubernetesObject);
-  const deployment = () => load('infra/k8s/base/orders/deployment.yaml');
+  const deployment = () => load('infra/k8s/base/gateway/deployment.yaml');
 
   it('when workloads come with the default-deny NetworkPolicy, then nothing is reported', () => {
     expect(checkNetworkIsolation([...policies(), deployment()])).toEqual([]);

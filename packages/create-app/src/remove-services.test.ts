@@ -18,6 +18,14 @@ describe('isRemovedPath', () => {
     expect(isRemovedPath('docs/api/openapi.json', ['worker'])).toBe(false);
     expect(isRemovedPath('docs/api/README.md', ['identity'])).toBe(false);
   });
+
+  it('when orders is removed, then the examples built on it go: the canary overlay and the backup drill', () => {
+    expect(isRemovedPath('infra/k8s/overlays/canary/kustomization.yaml', ['orders'])).toBe(true);
+    expect(isRemovedPath('infra/check/src/backup-drill.int.test.ts', ['orders'])).toBe(true);
+    expect(isRemovedPath('infra/check/src/canary-overlay.test.ts', ['orders'])).toBe(true);
+    expect(isRemovedPath('infra/k8s/overlays/canary/kustomization.yaml', ['identity'])).toBe(false);
+    expect(isRemovedPath('infra/k8s/overlays/prod/kustomization.yaml', ['orders'])).toBe(false);
+  });
 });
 
 describe('pruneServiceReferences in the gateway', () => {

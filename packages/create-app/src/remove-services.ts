@@ -20,7 +20,8 @@ import { CLI_WORKSPACE, type OptionalService } from './services.ts';
  *   for the CLI's own workspace, which projects never contain). Third-party packages only the
  *   service used stay locked until the next `npm install` prunes them;
  * - in the gateway: its upstream name, route table rows, `<SERVICE>_URL` setting and origin;
- * - `docs/api/openapi.json` when a routed service goes (see `removesApiContract`).
+ * - `docs/api/openapi.json` when a routed service goes (see `removesApiContract`);
+ * - with orders, the examples built on it: the canary overlay with its test, and the backup drill.
  *
  * Not removed (prose, listed in the package README): docs, ADRs, runbooks and comments that name
  * the service. The worker goes with identity or orders (`validateOptions` refuses to keep it
@@ -29,6 +30,9 @@ import { CLI_WORKSPACE, type OptionalService } from './services.ts';
 export function isRemovedPath(path: string, removed: readonly OptionalService[]): boolean {
   if (removed.length > 0 && JOURNEY_TESTS.includes(path)) return true;
   if (path === API_CONTRACT && removesApiContract(removed)) return true;
+  if (removed.includes('orders') && BUILT_ON_ORDERS.some((prefix) => path.startsWith(prefix))) {
+    return true;
+  }
   if (removed.some((service) => BENCH_NEEDS.includes(service)) && path.startsWith('bench/')) {
     return true;
   }
@@ -57,6 +61,16 @@ const ROUTED_SERVICES: readonly OptionalService[] = ['identity', 'orders'];
 export function removesApiContract(removed: readonly OptionalService[]): boolean {
   return removed.some((service) => ROUTED_SERVICES.includes(service));
 }
+
+/**
+ * Examples built on orders, the example domain: the canary overlay releases `orders-canary`, and
+ * the backup drill dumps and restores orders' database (its tenancy under row-level security).
+ */
+const BUILT_ON_ORDERS = [
+  'infra/k8s/overlays/canary/',
+  'infra/check/src/canary-overlay.test.ts',
+  'infra/check/src/backup-drill.int.test.ts',
+];
 
 /** The benchmark starts identity (for tokens) and orders behind the gateway. */
 const BENCH_NEEDS: readonly OptionalService[] = ['identity', 'orders'];
