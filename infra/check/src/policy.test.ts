@@ -79,6 +79,28 @@ describe('checkPolicy', () => {
     expect(messages([drainConfig, deployment])).toEqual(['runs as uid 0']);
   });
 
+  it('when an app container may use more than one core, then it is reported: one process per container, scaled by replicas', () => {
+    for (const [cpu, reported] of [
+      ['2', true],
+      ['1500m', true],
+      ['1', false],
+      ['500m', false],
+    ] as const) {
+      const deployment = load('infra/k8s/base/gateway/deployment.yaml');
+      const container = (
+        deployment.spec as { template: { spec: { containers: Record<string, unknown>[] } } }
+      ).template.spec.containers[0] as { resources: { limits: Record<string, unknown> } };
+      container.resources.limits.cpu = cpu;
+      expect(messages([drainConfig, deployment]), cpu).toEqual(
+        reported
+          ? [
+              `cpu limit ${cpu} is more than one core: one Node process runs its JavaScript on one, so scale with replicas (docs/adr/0011-one-process-per-container.md)`,
+            ]
+          : [],
+      );
+    }
+  });
+
   it('when liveness and readiness probe the same path, then it is reported', () => {
     const deployment = load('infra/k8s/base/gateway/deployment.yaml');
     const container = (

@@ -49,6 +49,15 @@ export function preStopSeconds(container: Json): number | undefined {
   return Number.isFinite(seconds) ? seconds : 0;
 }
 
+/** Kubernetes CPU quantity in cores: `"1"`, `2`, `"1500m"`; undefined when absent or unreadable. */
+function cores(quantity: unknown): number | undefined {
+  if (typeof quantity === 'number') return quantity;
+  if (typeof quantity !== 'string') return undefined;
+  const milli = /^(\d+)m$/.exec(quantity);
+  const value = milli ? Number(milli[1]) / 1000 : Number(quantity);
+  return Number.isFinite(value) ? value : undefined;
+}
+
 function envValue(
   container: Json,
   name: string,
@@ -119,6 +128,14 @@ function checkDeployment(
     out.push({
       where: name,
       message: 'liveness and readiness probe the same path: a dependency outage would restart pods',
+    });
+  }
+
+  const cpuLimit = asObject(asObject(container.resources).limits).cpu;
+  if ((cores(cpuLimit) ?? 0) > 1) {
+    out.push({
+      where: name,
+      message: `cpu limit ${String(cpuLimit)} is more than one core: one Node process runs its JavaScript on one, so scale with replicas (docs/adr/0011-one-process-per-container.md)`,
     });
   }
 
