@@ -13,7 +13,7 @@ import {
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const appDir = (app: string) => `${repoRoot}apps/${app}`;
+const appDir = (app: string, root = repoRoot) => `${root.replace(/\/?$/, '/')}apps/${app}`;
 const SERVER_CORE = 0;
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -21,6 +21,11 @@ const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0
 export interface Variant {
   readonly key: string;
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Another checkout of the repository whose orders and gateway this pair runs (its own
+   * `node_modules` linked to this one's): a baseline commit, measured in the same run.
+   */
+  readonly root?: string;
 }
 
 /** An orders process and the gateway in front of it, started with one variant's environment. */
@@ -45,7 +50,7 @@ export interface Stack {
 }
 
 /** Runs a service's real `src/main.ts` the way `npm run dev` does, without --watch. */
-function startService(app: string, env: Record<string, string>): Server {
+function startService(app: string, env: Record<string, string>, root?: string): Server {
   return startPinned(
     app,
     SERVER_CORE,
@@ -57,7 +62,7 @@ function startService(app: string, env: Record<string, string>): Server {
       'src/main.ts',
     ],
     env,
-    appDir(app),
+    appDir(app, root),
   );
 }
 
@@ -173,33 +178,41 @@ export async function startStack(variants: readonly Variant[]): Promise<Stack> {
     for (const variant of variants) {
       const ordersPort = await freePort();
       const ordersUrl = `http://127.0.0.1:${ordersPort}`;
-      const orders = startService('orders', {
-        HOST: '127.0.0.1',
-        PORT: String(ordersPort),
-        DATABASE_URL: databaseUrl(databases.orders),
-        REDIS_URL: redisUrl,
-        ...tokens,
-        ...variant.env,
-        ...profiling(variant),
-      });
+      const orders = startService(
+        'orders',
+        {
+          HOST: '127.0.0.1',
+          PORT: String(ordersPort),
+          DATABASE_URL: databaseUrl(databases.orders),
+          REDIS_URL: redisUrl,
+          ...tokens,
+          ...variant.env,
+          ...profiling(variant),
+        },
+        variant.root,
+      );
       servers.push(orders);
       const ordersReadyMs = await timedReady(orders, ordersUrl);
 
       const gatewayPort = await freePort();
       const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-      const gateway = startService('gateway', {
-        HOST: '127.0.0.1',
-        PORT: String(gatewayPort),
-        REDIS_URL: redisUrl,
-        IDENTITY_URL: identityUrl,
-        ORDERS_URL: ordersUrl,
-        RATE_LIMIT_MAX: '1000000000',
-        AUTH_RATE_LIMIT_MAX: '1000000000',
-        RATE_LIMIT_KEY_PREFIX: `bench:${variant.key}:rate-limit:`,
-        ...tokens,
-        ...variant.env,
-        ...profiling(variant),
-      });
+      const gateway = startService(
+        'gateway',
+        {
+          HOST: '127.0.0.1',
+          PORT: String(gatewayPort),
+          REDIS_URL: redisUrl,
+          IDENTITY_URL: identityUrl,
+          ORDERS_URL: ordersUrl,
+          RATE_LIMIT_MAX: '1000000000',
+          AUTH_RATE_LIMIT_MAX: '1000000000',
+          RATE_LIMIT_KEY_PREFIX: `bench:${variant.key}:rate-limit:`,
+          ...tokens,
+          ...variant.env,
+          ...profiling(variant),
+        },
+        variant.root,
+      );
       servers.push(gateway);
       const gatewayReadyMs = await timedReady(gateway, gatewayUrl);
       pairs.set(variant.key, {
