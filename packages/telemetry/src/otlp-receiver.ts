@@ -14,7 +14,7 @@ export interface ReceivedSpan {
   readonly attributes: Readonly<Record<string, AttributeValue>>;
   /** Resource attributes: `service.name`, `service.version`, `deployment.environment.name`. */
   readonly resource: Readonly<Record<string, AttributeValue>>;
-  /** Instrumentation scope name (`@opentelemetry/instrumentation-http`). */
+  /** Instrumentation scope name (`@groundwork/telemetry/http`). */
   readonly scope: string;
   /** 0 unset, 1 ok, 2 error. */
   readonly statusCode: number;

@@ -44,11 +44,10 @@ interface RedisCommandEvent {
  */
 export function traceRedisCommands(tracer: Tracer): () => void {
   const channel = tracingChannel<RedisCommandEvent>('ioredis:command');
-  const spans = new WeakMap<object, Span>();
-  const finish = (event: RedisCommandEvent) => {
-    const span = spans.get(event);
+  const finish = (event: TracedEvent) => {
+    const span = event[SPAN];
     if (span === undefined) return;
-    spans.delete(event);
+    event[SPAN] = undefined;
     if (event.error !== undefined) {
       span.setStatus({ code: SpanStatusCode.ERROR });
       span.setAttribute(ATTR_ERROR_TYPE, errorType(event.error));
@@ -56,29 +55,20 @@ export function traceRedisCommands(tracer: Tracer): () => void {
     span.end();
   };
   const handlers = {
-    start(event: RedisCommandEvent) {
+    start(event: TracedEvent) {
       const parent = context.active();
       // Outside a trace, or inside one the sampler dropped: the span would record nothing (the
       // sampler follows its parent), so building it and its attributes is pure cost. Unsampled
       // requests are most requests once OTEL_TRACES_SAMPLER_ARG is below 1.
       if (trace.getSpan(parent)?.isRecording() !== true) return;
-      const command = event.command.toUpperCase();
-      const span = tracer.startSpan(
-        command,
-        {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            [ATTR_DB_OPERATION_NAME]: command,
-            ...serverAttributes(event),
-          },
-        },
-        parent,
-      );
-      spans.set(event, span);
+      const { name, attributes } = commandOf(event);
+      // On the event itself rather than in a WeakMap: the event dies with the command, and a
+      // WeakMap entry per command is work for the garbage collector.
+      event[SPAN] = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
     },
     // A command that throws synchronously ends here, its error already set; one that returns a
     // promise ends in asyncEnd, after its error (if any) has been set.
-    end(event: RedisCommandEvent) {
+    end(event: TracedEvent) {
       if (event.error !== undefined) finish(event);
     },
     asyncStart() {},
@@ -89,25 +79,67 @@ export function traceRedisCommands(tracer: Tracer): () => void {
   return () => channel.unsubscribe(handlers);
 }
 
-const serverAttributesCache = new Map<string, Attributes>();
+const SPAN = Symbol('@groundwork/telemetry/redis-span');
+type TracedEvent = RedisCommandEvent & { [SPAN]?: Span | undefined };
+
+interface CommandSpan {
+  readonly name: string;
+  readonly attributes: Attributes;
+}
 
 /**
- * The attributes that name the server, the same for every command of a client: built once per
- * server and database instead of once per command (the span copies them).
+ * Per server and database, per command: the span name and attributes, built once instead of per
+ * command (the span copies them). Both sets are small: the clients' servers, Redis' commands.
  */
-function serverAttributes(event: RedisCommandEvent): Attributes {
-  const key = `${event.serverAddress}:${event.serverPort}/${event.database}`;
-  let attributes = serverAttributesCache.get(key);
-  if (attributes === undefined) {
-    attributes = {
-      [ATTR_DB_SYSTEM_NAME]: 'redis',
-      [ATTR_DB_NAMESPACE]: String(event.database),
-      [ATTR_SERVER_ADDRESS]: event.serverAddress,
-      ...(event.serverPort === undefined ? {} : { [ATTR_SERVER_PORT]: event.serverPort }),
+const commandSpans = new Map<string, Map<string, CommandSpan>>();
+let lastServer:
+  | {
+      readonly address: string;
+      readonly port: number | undefined;
+      readonly database: number;
+      readonly commands: Map<string, CommandSpan>;
+    }
+  | undefined;
+
+function commandOf(event: RedisCommandEvent): CommandSpan {
+  // A process talks to one Redis server in nearly every case: that one is found without a key.
+  let commands: Map<string, CommandSpan> | undefined;
+  if (
+    lastServer?.address === event.serverAddress &&
+    lastServer.port === event.serverPort &&
+    lastServer.database === event.database
+  ) {
+    commands = lastServer.commands;
+  } else {
+    const key = `${event.serverAddress}:${event.serverPort}/${event.database}`;
+    commands = commandSpans.get(key);
+    if (commands === undefined) {
+      commands = new Map();
+      commandSpans.set(key, commands);
+    }
+    lastServer = {
+      address: event.serverAddress,
+      port: event.serverPort,
+      database: event.database,
+      commands,
     };
-    serverAttributesCache.set(key, attributes);
   }
-  return attributes;
+  let command = commands.get(event.command);
+  if (command === undefined) {
+    const name = event.command.toUpperCase();
+    command = {
+      name,
+      attributes: {
+        [ATTR_DB_SYSTEM_NAME]: 'redis',
+        [ATTR_DB_OPERATION_NAME]: name,
+        [ATTR_DB_NAMESPACE]: String(event.database),
+        [ATTR_SERVER_ADDRESS]: event.serverAddress,
+        ...(event.serverPort === undefined ? {} : { [ATTR_SERVER_PORT]: event.serverPort }),
+      },
+    };
+    commands.set(event.command, command);
+  }
+  return command;
 }
 
 function errorType(error: unknown): string {

@@ -78,7 +78,7 @@ describeWithServices('the --import register entry', ['postgres', 'redis'], () =>
     test('when a service starts with the register entry and an OTLP endpoint, then its request span arrives named by route, under the service name, version and environment', () => {
       expect(server).toMatchObject({
         name: 'GET /v1/things/:id',
-        scope: '@opentelemetry/instrumentation-http',
+        scope: '@groundwork/telemetry/http',
         parentSpanId: '',
         attributes: expect.objectContaining({
           'http.route': '/v1/things/:id',
@@ -121,7 +121,7 @@ describeWithServices('the --import register entry', ['postgres', 'redis'], () =>
       );
       expect(outgoing).toMatchObject({
         parentSpanId: server.spanId,
-        scope: '@opentelemetry/instrumentation-undici',
+        scope: '@groundwork/telemetry/undici',
         attributes: expect.objectContaining({ 'url.full': `${downstreamUrl}/prices/42` }),
       });
       const [, traceId, parentId] = TRACEPARENT.exec(downstreamTraceparents.at(-1) ?? '') ?? [];

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -15,6 +14,8 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { EmitBindingContextManager } from './context-manager.ts';
+import { traceHttpServers, traceUndiciRequests } from './http-spans.ts';
 import { instrumentations } from './instrumentations.ts';
 import { traceRedisCommands } from './redis-spans.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -55,7 +56,7 @@ export async function startTracing(settings: TracingSettings): Promise<Telemetry
     await provider.shutdown();
     throw new Error('startTelemetry: a tracer provider is already registered in this process');
   }
-  const contextManager = new AsyncLocalStorageContextManager().enable();
+  const contextManager = new EmitBindingContextManager().enable();
   context.setGlobalContextManager(contextManager);
   // W3C trace context only: `traceparent` is what the gateway, the services and the job data
   // carry. Baggage is left out until something needs it; every header costs on every hop.
@@ -70,12 +71,16 @@ export async function startTracing(settings: TracingSettings): Promise<Telemetry
   const require = createRequire(import.meta.url);
   for (const core of INSTRUMENTED_CORE_MODULES) require(core);
   const stopRedisSpans = traceRedisCommands(provider.getTracer('@groundwork/telemetry/redis'));
+  const stopServerSpans = traceHttpServers(provider.getTracer('@groundwork/telemetry/http'));
+  const stopClientSpans = traceUndiciRequests(provider.getTracer('@groundwork/telemetry/undici'));
 
   return {
     tracing: true,
     flush: () => provider.forceFlush(),
     async shutdown() {
       stopRedisSpans();
+      stopServerSpans();
+      stopClientSpans();
       disableInstrumentations();
       await provider.shutdown();
       trace.disable();
