@@ -153,17 +153,20 @@ describe('kustomize overlays', () => {
     const objects = await render('dev');
     const redis = objects.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === 'redis');
     expect(JSON.stringify(redis)).toContain('"--maxmemory-policy","noeviction"');
-    expect(named(objects, 'Secret').map((name) => name?.replace(/-[a-z0-9]{10}$/, ''))).toEqual([
-      'backup-database',
-      'identity-database',
-      'identity-signing',
-      'migrate-database',
-      'orders-database',
-      'postgres',
-      'redis',
-      'worker-database',
-      'worker-outbox-sources',
-    ]);
+    // Generated (name plus content hash), and every one a workload reads exists.
+    const secrets = named(objects, 'Secret');
+    const referenced = [
+      ...JSON.stringify(objects).matchAll(/"(?:secretKeyRef|secretRef)":\{[^}]*"name":"([^"]+)"/g),
+    ].map((match) => match[1]);
+    expect(referenced.length).toBeGreaterThan(0);
+    expect(referenced.filter((name) => !secrets.includes(name))).toEqual([]);
+    expect(secrets.map((name) => name?.replace(/-[a-z0-9]{10}$/, ''))).toEqual(
+      expect.arrayContaining([
+        'postgres',
+        'redis',
+        ...baseApps.filter((app) => app !== 'gateway').map((app) => `${app}-database`),
+      ]),
+    );
     expect(await validateKubernetesObjects('dev', objects)).toEqual([]);
   });
 });

@@ -131,8 +131,9 @@ gains its paths; commit it with the service.
 
 Next steps: permissions of its own in \`packages/auth/src/policies.ts\` (routes now only ask for
 a token bound to an organization), row-level security like orders (ADR 0005) if the tenancy guard
-in the code is not enough, a Secret \`${n.kebab}-database\` in each overlay, a migrate step in
-\`infra/docker\`, and its items in TODO_backend-architect.md.
+in the code is not enough, its database URL in the secret manager (\`groundwork/<env>/${n.kebab}\`,
+property \`database-url\`, read by the \`${n.kebab}-database\` ExternalSecret of staging and prod),
+a migrate step in \`infra/docker\`, and its items in TODO_backend-architect.md.
 `;
 }
 

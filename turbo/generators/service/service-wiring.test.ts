@@ -122,4 +122,30 @@ export const ROUTE_TABLE: readonly RouteEntry[] = [
     );
     expect(wired.endsWith('      payments: { condition: service_healthy }\n')).toBe(true);
   });
+
+  it('when the overlays hold the apps database Secrets, then the new one joins them: generated in dev, an ExternalSecret in staging and prod', () => {
+    const dev = [
+      'secretGenerator:',
+      '  - name: orders-database',
+      '    literals: [url=postgresql://postgres:postgres@postgres:5432/groundwork_orders]',
+      '  - name: worker-outbox-sources',
+      '    literals: [sources=orders]',
+      '',
+    ].join('\n');
+    expect(edit('infra/k8s/overlays/dev/kustomization.yaml').apply(dev)).toContain(
+      [
+        '    literals: [url=postgresql://postgres:postgres@postgres:5432/groundwork_orders]',
+        '  - name: payments-database',
+        '    literals: [url=postgresql://postgres:postgres@postgres:5432/groundwork_payments]',
+        '  - name: worker-outbox-sources',
+      ].join('\n'),
+    );
+    const prod = edit('infra/k8s/overlays/prod/external-secrets.yaml').apply('kind: X\n');
+    expect(prod).toContain('kind: X\n---\napiVersion: external-secrets.io/v1beta1\n');
+    expect(prod).toContain('  target: { name: payments-database, creationPolicy: Owner }');
+    expect(prod).toContain('remoteRef: { key: groundwork/prod/payments, property: database-url }');
+    expect(edit('infra/k8s/overlays/staging/external-secrets.yaml').apply('')).toContain(
+      'groundwork/staging/payments',
+    );
+  });
 });

@@ -23,7 +23,8 @@ export class WiringError extends Error {
 /**
  * The edits that wire a new service into what exists: the gateway's route table, upstream list,
  * config and origins; the API check's dependencies; docker-compose (the service, its migration,
- * the gateway's URL and dependency); the kustomize base. Each edit finds its place by a pattern and fails loudly when
+ * the gateway's URL and dependency); the kustomize base; its database Secret in every overlay
+ * (generated in dev, an ExternalSecret in staging and prod). Each edit finds its place by a pattern and fails loudly when
  * the file changed shape, rather than writing half a wiring.
  */
 export function serviceWiring(n: ServiceNames): FileEdit[] {
@@ -103,7 +104,42 @@ export function serviceWiring(n: ServiceNames): FileEdit[] {
         );
       },
     },
+    {
+      // Dev's in-namespace Postgres: the Secret the Deployment reads, generated like orders'.
+      path: 'infra/k8s/overlays/dev/kustomization.yaml',
+      apply: (text) =>
+        insertAfterLast(
+          text,
+          /^ {2}- name: [a-z-]+-database\n {4}literals: \[url=postgresql:\/\/[^\]]+\]$/gm,
+          `\n  - name: ${n.kebab}-database\n    literals: [url=postgresql://postgres:postgres@postgres:5432/groundwork_${n.snake}]`,
+          'infra/k8s/overlays/dev/kustomization.yaml',
+          'a secretGenerator entry like - name: orders-database with literals: [url=...]',
+        ),
+    },
+    ...(['staging', 'prod'] as const).map((environment) => ({
+      // Managed Postgres: the URL comes from the secret manager, like every other app's.
+      path: `infra/k8s/overlays/${environment}/external-secrets.yaml`,
+      apply: (text: string) =>
+        `${text.replace(/\n*$/, '\n')}${databaseExternalSecret(n, environment)}`,
+    })),
   ];
+}
+
+/** The ExternalSecret of the service's database URL, as the overlays have one for each app. */
+function databaseExternalSecret(n: ServiceNames, environment: 'staging' | 'prod'): string {
+  return `---
+apiVersion: external-secrets.io/v1beta1
+kind: ExternalSecret
+metadata:
+  name: ${n.kebab}-database
+spec:
+  refreshInterval: 1h
+  secretStoreRef: { kind: ClusterSecretStore, name: groundwork }
+  target: { name: ${n.kebab}-database, creationPolicy: Owner }
+  data:
+    - secretKey: url
+      remoteRef: { key: groundwork/${environment}/${n.kebab}, property: database-url }
+`;
 }
 
 /** The manifest with `name` among its devDependencies, sorted as npm sorts them. */
