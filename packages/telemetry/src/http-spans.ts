@@ -102,8 +102,9 @@ function patchServerEmit(prototype: http.Server, tracer: Tracer, scheme: string)
         [ATTR_HTTP_REQUEST_METHOD]: method,
         [ATTR_URL_SCHEME]: scheme,
         [ATTR_URL_PATH]: query === -1 ? url : url.slice(0, query),
-        [ATTR_NETWORK_PEER_ADDRESS]: request.socket.remoteAddress,
       };
+      const peer = request.socket.remoteAddress;
+      if (peer !== undefined) attributes[ATTR_NETWORK_PEER_ADDRESS] = peer;
       if (method !== request.method) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = request.method;
       span.setAttributes(attributes);
     }
