@@ -78,7 +78,14 @@ async function drive(url: string, token: string, amount: number) {
     amount,
   });
   const failed = result.errors + result.timeouts + result.non2xx;
-  if (failed > 0) throw new Error(`${url}: ${failed} of ${amount} requests failed`);
+  if (failed > 0) {
+    const codes = Object.entries(result.statusCodeStats ?? {}).map(
+      ([code, stats]) => `${code} × ${stats.count}`,
+    );
+    throw new Error(
+      `${url}: ${failed} of ${amount} requests failed (${result.errors} errors, ${result.timeouts} timeouts; ${codes.join(', ')})`,
+    );
+  }
   return { requests: result.requests.total, seconds: result.duration };
 }
 
@@ -106,6 +113,30 @@ function cpuOf(stack: Stack, key: string): Usage {
   if (pair === undefined) throw new Error(`no ${key} pair`);
   const read = (server: Server) => cpuMicros(server.pid);
   return { gateway: read(pair.gateway), orders: read(pair.orders), redis: read(stack.redis) };
+}
+
+/**
+ * One variant's share of a round: CPU per request over `REQUESTS` requests. A busy machine can
+ * make a service shed load (503) and the gateway's breaker then refuses calls for 10 s: such a
+ * try is dropped, and the round tried again once the breaker has closed.
+ */
+async function measureRound(stack: Stack, key: string, url: string, token: string) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      // A few unmeasured requests first, so a token newly verified is not in the count.
+      await drive(url, token, 100);
+      const before = cpuOf(stack, key);
+      const { requests } = await drive(url, token, REQUESTS);
+      const after = cpuOf(stack, key);
+      return Object.fromEntries(
+        ROLES.map((role) => [role, (after[role] - before[role]) / requests]),
+      ) as Usage;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      process.stderr.write(`${key}: ${(error as Error).message}; trying again in 12 s\n`);
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+    }
+  }
 }
 
 const us = (value: number) => value.toFixed(0).padStart(5);
@@ -165,14 +196,7 @@ async function main() {
       if (round % 10 === 9) token = await seeded.accessToken();
       const order = keys.map((_, i) => keys[(i + round) % keys.length] as string);
       for (const key of order) {
-        // A few unmeasured requests first, so a token newly verified is not in the count.
-        await drive(url(key), token, 100);
-        const before = cpuOf(stack, key);
-        const { requests } = await drive(url(key), token, REQUESTS);
-        const after = cpuOf(stack, key);
-        const usage = Object.fromEntries(
-          ROLES.map((role) => [role, (after[role] - before[role]) / requests]),
-        ) as Usage;
+        const usage = await measureRound(stack, key, url(key), token);
         perRequest.get(key)?.push(usage);
         print(
           `round ${round + 1}/${ROUNDS} ${key} µs/req gateway ${us(usage.gateway)} orders ${us(usage.orders)} redis ${us(usage.redis)}`,
