@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { databaseUrl, quoteIdentifier, sqlState, withClient } from './postgres-admin.ts';
 import { ensureTemplateDatabase, type TemplateSpec } from './template-database.ts';
 import { TestingError } from './testing-error.ts';
@@ -95,10 +96,25 @@ export async function dropTestDatabase(adminUrl: string, name: string): Promise<
       `refusing to drop "${name}": not a test database`,
     );
   }
-  await withClient(adminUrl, (client) =>
-    client.query(`drop database if exists ${quoteIdentifier(name)} with (force)`),
-  );
+  await withClient(adminUrl, async (client) => {
+    // A pool's end() resolves before its connections have said goodbye: give them a moment, so
+    // FORCE does not kill a connection mid-close (its FATAL 57P01 then reaches a client without
+    // an error listener, an unhandled error in whatever test file closed that pool).
+    for (let waited = 0; waited < CLOSE_GRACE_MS; waited += CLOSE_POLL_MS) {
+      const { rows } = await client.query<{ open: number }>(
+        'select count(*)::int as open from pg_stat_activity where datname = $1',
+        [name],
+      );
+      if ((rows[0]?.open ?? 0) === 0) break;
+      await sleep(CLOSE_POLL_MS);
+    }
+    await client.query(`drop database if exists ${quoteIdentifier(name)} with (force)`);
+  });
 }
+
+/** How long a drop waits for connections that are closing; then FORCE ends the rest (leaks). */
+const CLOSE_GRACE_MS = 1_000;
+const CLOSE_POLL_MS = 20;
 
 /**
  * Drops test databases older than `olderThanMs` (default one hour), left behind by runs that were
