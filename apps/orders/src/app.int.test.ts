@@ -52,11 +52,13 @@ describeWithServices('the orders app', ['postgres', 'redis'], () => {
     expect(operations.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual([
       'DELETE /v1/products/{id}',
       'GET /v1/orders',
+      'GET /v1/orders/exports/{exportId}',
       'GET /v1/orders/{id}',
       'GET /v1/products',
       'GET /v1/products/{id}',
       'PATCH /v1/products/{id}',
       'POST /v1/orders',
+      'POST /v1/orders/exports',
       'POST /v1/orders/{id}/cancel',
       'POST /v1/orders/{id}/confirm',
       'POST /v1/orders/{id}/ship',

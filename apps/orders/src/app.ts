@@ -7,11 +7,13 @@ import type { Redis } from 'ioredis';
 import type { OrdersConfig } from './config.ts';
 import { currentOrgId } from './data/current-org.ts';
 import { configAndRedisFlagProvider, createFeatureFlags } from './data/feature-flags.ts';
+import { createOrderExportRepository } from './data/order-export-repository.ts';
 import { createOrderRepository } from './data/order-prisma-repository.ts';
 import { createProductCache } from './data/product-cache.ts';
 import { createProductRepository } from './data/product-prisma-repository.ts';
 import { createTenantDatabase, type TenantDatabase } from './data/tenant-database.ts';
 import { graphql } from './http/graphql.ts';
+import { orderExportRoutes } from './http/order-export-routes.ts';
 import { orderRoutes } from './http/order-routes.ts';
 import { productRoutes } from './http/product-routes.ts';
 
@@ -96,6 +98,9 @@ export async function buildApp(deps: OrdersDeps): Promise<Service> {
     });
     await v1.register(productRoutes, { products, productCache });
     await v1.register(orderRoutes, { orders, productCache, flags });
+    await v1.register(orderExportRoutes, {
+      exports: createOrderExportRepository(tenantDatabase.prisma),
+    });
     await v1.register(graphql, {
       products,
       productCache,

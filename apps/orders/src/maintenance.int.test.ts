@@ -191,4 +191,68 @@ describeWithServices("orders' scheduled maintenance", ['postgres', 'redis'], () 
       client.release();
     }
   });
+
+  /** Asks for an export over HTTP, as `org`'s viewer; resolves to its id. */
+  const requestExport = async (org: string, body: Record<string, unknown> = {}) => {
+    const response = await orders.call('POST', '/v1/orders/exports', {
+      as: { org, role: 'viewer' },
+      body,
+    });
+    expect(response.statusCode, response.body).toBe(202);
+    return (response.json() as { id: string }).id;
+  };
+
+  test("when an export runs, then it completes with the CSV of its organization's matching orders only, and a second run changes nothing", async () => {
+    const mine = await shop(20);
+    const theirs = await shop(20);
+    const older = await mine.place(1, minutesAgo(90));
+    const newer = await mine.place(2, minutesAgo(10));
+    const cancelled = await mine.place(3, minutesAgo(5));
+    await orders.admin.query(`UPDATE orders SET status = 'cancelled' WHERE id = $1`, [cancelled]);
+    await theirs.place(1, minutesAgo(10));
+    const exportId = await requestExport(mine.org, { status: 'pending' });
+
+    const run = await maintenance.runOrderExport(exportId, mine.org);
+
+    expect(run).toEqual({ status: 'completed', ran: true });
+    const polled = await orders.call('GET', `/v1/orders/exports/${exportId}`, {
+      as: { org: mine.org, role: 'viewer' },
+    });
+    expect(polled.statusCode, polled.body).toBe(200);
+    const body = polled.json();
+    expect(body).toMatchObject({ status: 'completed', rowCount: 2, error: null });
+    const [header, ...rows] = (body.result as string).trimEnd().split('\r\n');
+    expect(header).toBe('id,customerId,status,totalMinor,currency,createdAt');
+    expect(rows.map((row) => row.split(',').slice(0, 3))).toEqual([
+      [older, 'user-member', 'pending'],
+      [newer, 'user-member', 'pending'],
+    ]);
+    const { rows: before } = await orders.admin.query(
+      'SELECT "completedAt", result FROM order_exports WHERE id = $1',
+      [exportId],
+    );
+
+    expect(await another.runOrderExport(exportId, mine.org)).toEqual({
+      status: 'completed',
+      ran: false,
+    });
+    const { rows: after } = await orders.admin.query(
+      'SELECT "completedAt", result FROM order_exports WHERE id = $1',
+      [exportId],
+    );
+    expect(after).toEqual(before);
+  });
+
+  test('when an export is run for another organization, then it is not found there and stays pending', async () => {
+    const exportId = await requestExport(newOrg());
+
+    expect(await maintenance.runOrderExport(exportId, newOrg())).toEqual({
+      status: 'not_found',
+      ran: false,
+    });
+    const { rows } = await orders.admin.query('SELECT status FROM order_exports WHERE id = $1', [
+      exportId,
+    ]);
+    expect(rows).toEqual([{ status: 'pending' }]);
+  });
 });

@@ -3,10 +3,14 @@ import { createLogger, type Logger } from '@groundwork/logger';
 import { loadOrdersConfig } from './config.ts';
 import { currentOrgId } from './data/current-org.ts';
 import { createMaintenanceDatabase } from './data/maintenance-database.ts';
+import { createOrderExportRepository } from './data/order-export-repository.ts';
 import { createOrderRepository } from './data/order-prisma-repository.ts';
 import { createProductCache } from './data/product-cache.ts';
 import { createTenantDatabase } from './data/tenant-database.ts';
 import { expireUnconfirmedOrders } from './use-cases/expire-unconfirmed-orders.ts';
+import { type OrderExportRun, runOrderExport } from './use-cases/run-order-export.ts';
+
+export type { OrderExportRun } from './use-cases/run-order-export.ts';
 
 export interface OrdersMaintenanceOptions {
   /**
@@ -17,7 +21,7 @@ export interface OrdersMaintenanceOptions {
   readonly logger?: Logger;
 }
 
-/** Orders' scheduled maintenance, for a scheduler in another process (apps/worker). */
+/** Orders' scheduled maintenance and background work, for the worker (apps/worker). */
 export interface OrdersMaintenance {
   /**
    * Cancels up to `limit` orders still pending that were placed before `placedBefore` (stock
@@ -27,6 +31,13 @@ export interface OrdersMaintenance {
   expireUnconfirmedOrders(placedBefore: Date, limit: number): Promise<number>;
   /** Deletes up to `limit` stored Idempotency-Key responses that expired before `now`; resolves to how many. */
   purgeExpiredIdempotencyKeys(now: Date, limit: number): Promise<number>;
+  /**
+   * Runs the export `exportId` of organization `orgId` (from its `order.export-requested` event),
+   * as orders_app in that tenant: pending → running → completed with its CSV, or failed with a
+   * reason. An export already ended, or not of that tenant, is left alone (`ran: false`), so a
+   * redelivered event changes nothing. Throws when the database fails, for the job to retry.
+   */
+  runOrderExport(exportId: string, orgId: string): Promise<OrderExportRun>;
   close(): Promise<void>;
 }
 
@@ -78,11 +89,13 @@ export async function openOrdersMaintenance(
     throw error;
   }
   const deps = { orders: createOrderRepository(tenants.prisma), maintenance, productCache };
+  const exports = createOrderExportRepository(tenants.prisma);
   return {
     expireUnconfirmedOrders: (placedBefore, limit) =>
       expireUnconfirmedOrders(deps, placedBefore, limit),
     purgeExpiredIdempotencyKeys: (now, limit) =>
       maintenance.purgeExpiredIdempotencyKeys(now, limit),
+    runOrderExport: (exportId, orgId) => runOrderExport({ exports }, exportId, orgId),
     close,
   };
 }

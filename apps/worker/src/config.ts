@@ -7,11 +7,15 @@ const positive = (defaultValue: number, description: string) =>
 const cron = (defaultPattern: string, description: string) =>
   Type.String({ minLength: 1, default: defaultPattern, description });
 
-/** The scheduled jobs, by job name (src/jobs.ts). */
+/**
+ * The jobs that run through another service's code, by job name (src/jobs.ts): the scheduled
+ * ones, and `run-order-export`, which runs on orders' `order.export-requested` events.
+ */
 export const MAINTENANCE_JOB_NAMES = [
   'expire-unconfirmed-orders',
   'rotate-signing-keys',
   'purge-idempotency-keys',
+  'run-order-export',
 ] as const;
 export type MaintenanceJobName = (typeof MAINTENANCE_JOB_NAMES)[number];
 
@@ -87,11 +91,11 @@ export const workerConfigSchema = Type.Object({
     pattern: `^(none|(${MAINTENANCE_JOB_NAMES.join('|')})(,(${MAINTENANCE_JOB_NAMES.join('|')}))*)$`,
     default: MAINTENANCE_JOB_NAMES.join(','),
     description:
-      'Comma-separated scheduled jobs this deployment runs (`none`: none); the others are unscheduled',
+      "Comma-separated jobs this deployment runs through orders' and identity's code (`none`: none); scheduled ones left out are unscheduled, and without run-order-export an export's job fails",
   }),
   ORDERS_DATABASE_URL: env.databaseUrl(
     'orders',
-    "Orders' database, for expire-unconfirmed-orders and purge-idempotency-keys (@groundwork/orders/maintenance): log in as a member of orders_app and orders_maintenance",
+    "Orders' database, for expire-unconfirmed-orders, purge-idempotency-keys and run-order-export (@groundwork/orders/maintenance): log in as a member of orders_app and orders_maintenance",
   ),
   IDENTITY_DATABASE_URL: env.databaseUrl(
     'identity',
@@ -101,7 +105,7 @@ export const workerConfigSchema = Type.Object({
 
 export type WorkerConfig = Readonly<Static<typeof workerConfigSchema>>;
 
-/** The scheduled jobs `MAINTENANCE_JOBS` turns on. */
+/** The jobs `MAINTENANCE_JOBS` turns on. */
 export function maintenanceJobs(
   config: Pick<WorkerConfig, 'MAINTENANCE_JOBS'>,
 ): ReadonlySet<MaintenanceJobName> {

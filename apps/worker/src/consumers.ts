@@ -21,16 +21,18 @@ import { projectOrderCancelled } from './use-cases/project-order-cancelled.ts';
 import { projectOrderPlaced } from './use-cases/project-order-placed.ts';
 import { type IdempotencyKeys, purgeIdempotencyKeys } from './use-cases/purge-idempotency-keys.ts';
 import { rotateSigningKeys, type SigningKeys } from './use-cases/rotate-signing-keys.ts';
+import { type OrderExports, runOrderExport } from './use-cases/run-order-export.ts';
 import { sendOrderConfirmation } from './use-cases/send-order-confirmation.ts';
 
 /**
- * The adapters of the scheduled jobs, to the services that own the data. A job whose adapter is
- * missing is not scheduled (see app.ts).
+ * The adapters of the jobs run through the services that own the data. A scheduled job whose
+ * adapter is missing is not scheduled (see app.ts); an event's job without one fails for good.
  */
 export interface MaintenancePorts {
   readonly unconfirmedOrders?: UnconfirmedOrders | undefined;
   readonly signingKeys?: SigningKeys | undefined;
   readonly idempotencyKeys?: IdempotencyKeys | undefined;
+  readonly orderExports?: OrderExports | undefined;
 }
 
 export interface ConsumerDeps {
@@ -87,7 +89,12 @@ export async function startConsumers(deps: ConsumerDeps): Promise<QueueWorker[]>
     );
     started.push(
       await createWorker(
-        [jobs.expireUnconfirmedOrders, jobs.rotateSigningKeys, jobs.purgeIdempotencyKeys],
+        [
+          jobs.expireUnconfirmedOrders,
+          jobs.rotateSigningKeys,
+          jobs.purgeIdempotencyKeys,
+          jobs.runOrderExport,
+        ],
         traced(jobs.expireUnconfirmedOrders.queue, async (job) => {
           const { now, ports } = deps;
           switch (job.name) {
@@ -111,6 +118,16 @@ export async function startConsumers(deps: ConsumerDeps): Promise<QueueWorker[]>
               const keys = connected(ports.idempotencyKeys, job.name);
               const purged = await purgeIdempotencyKeys({ keys, now }, job.payload, job.signal);
               logger.info({ job: job.name, purged }, 'expired idempotency keys purged');
+              return;
+            }
+            case 'run-order-export': {
+              const exports = connected(ports.orderExports, job.name);
+              const { data } = job.payload;
+              const outcome = await runOrderExport({ inbox: deps.inbox, exports }, job.id, data);
+              logger.info(
+                { job: job.name, exportId: data.exportId, ...(outcome ?? { ran: false }) },
+                'order export run',
+              );
               return;
             }
           }

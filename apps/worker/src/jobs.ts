@@ -3,6 +3,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import {
   ORDER_EVENT_TYPES,
   OrderCancelledSchema,
+  OrderExportRequestedSchema,
   OrderPlacedSchema,
 } from './domain/order-events.ts';
 
@@ -78,6 +79,13 @@ export function defineWorkerJobs(retry: RetryPolicy) {
       schema: Type.Object({ batchSize: Type.Integer({ minimum: 1 }) }),
       ...retry,
     }),
+    /** `order.export-requested` → orders runs the export (202 Accepted, then this). */
+    runOrderExport: defineJob({
+      name: 'run-order-export',
+      queue: QUEUES.maintenance,
+      schema: eventJobSchema(OrderExportRequestedSchema),
+      ...retry,
+    }),
   };
 }
 
@@ -94,5 +102,6 @@ export function eventRoutes(jobs: WorkerJobs): EventRoutes {
   return new Map<string, readonly JobDefinition[]>([
     [ORDER_EVENT_TYPES.placed, [jobs.sendOrderConfirmation, jobs.projectOrderPlaced]],
     [ORDER_EVENT_TYPES.cancelled, [jobs.projectOrderCancelled]],
+    [ORDER_EVENT_TYPES.exportRequested, [jobs.runOrderExport]],
   ]);
 }

@@ -26,16 +26,19 @@ describeWithServices(
     const redis = useQueueRedis();
     let orders: pg.Pool;
     let identity: pg.Pool;
+    let worker: pg.Pool;
     let prefix = '';
     const apps: Service[] = [];
 
     beforeAll(() => {
       orders = testPool(ordersDb.url);
       identity = testPool(identityDb.url);
+      worker = testPool(workerDb.url);
     });
     afterAll(async () => {
       await orders?.end();
       await identity?.end();
+      await worker?.end();
     });
     beforeEach((context) => {
       prefix = `${redis.prefix}:${context.task.id}`;
@@ -52,7 +55,8 @@ describeWithServices(
           REDIS_URL: redis.url,
           QUEUE_PREFIX: prefix,
           OUTBOX_SOURCES: `orders=${ordersDb.url}`,
-          MAINTENANCE_JOBS: 'expire-unconfirmed-orders,rotate-signing-keys,purge-idempotency-keys',
+          MAINTENANCE_JOBS:
+            'expire-unconfirmed-orders,rotate-signing-keys,purge-idempotency-keys,run-order-export',
           ORDERS_DATABASE_URL: ordersDb.url,
           IDENTITY_DATABASE_URL: identityDb.url,
           // 1 January, 00:00: the tests run each job themselves.
@@ -188,6 +192,68 @@ describeWithServices(
         [org],
       );
       expect(rows).toEqual([{ key: 'live' }]);
+    });
+
+    test("when an export is requested, then the worker has orders complete it exactly once, with its organization's orders only", async () => {
+      const mine = await placeOrder(10);
+      await placeOrder(10); // another organization's
+      const { rows: owner } = await orders.query('SELECT "orgId" FROM orders WHERE id = $1', [
+        mine.order,
+      ]);
+      const org = owner[0]?.orgId as string;
+      const exportId = randomUUID();
+      const eventId = randomUUID();
+      // What POST /v1/orders/exports commits: the pending export and its event, together.
+      await orders.query(
+        `WITH export AS (
+           INSERT INTO order_exports (id, "orgId", "requestedBy", filters, "updatedAt")
+           VALUES ($1, $2, 'viewer-1', '{}', now()))
+         INSERT INTO outbox (id, aggregate, type, payload)
+         VALUES ($3, 'order-export', 'order.export-requested',
+                 jsonb_build_object('exportId', $1::text, 'orgId', $2::text))`,
+        [exportId, org, eventId],
+      );
+      const exportRow = async () =>
+        (
+          await orders.query(
+            `SELECT status, "rowCount", result, "startedAt", "completedAt"
+               FROM order_exports WHERE id = $1`,
+            [exportId],
+          )
+        ).rows[0];
+
+      await startWorker();
+      await until('the export has completed', async () => {
+        const row = await exportRow();
+        if (row?.status === 'failed') throw new Error(`export failed: ${JSON.stringify(row)}`);
+        return row?.status === 'completed';
+      });
+      const completed = await exportRow();
+      expect(completed).toMatchObject({ status: 'completed', rowCount: 1 });
+      expect(completed?.result).toContain(mine.order);
+
+      // Delivered again (a retry after a crash, a replayed dead letter): nothing runs again.
+      const queue = new Queue('maintenance', { connection: redis.connection, prefix });
+      try {
+        const job = await queue.getJob(eventId);
+        expect(await job?.getState()).toBe('completed');
+        const data = job?.data;
+        await job?.remove();
+        const again = await queue.add('run-order-export', data, { jobId: eventId, attempts: 1 });
+        await until('the redelivered job has run', async () => {
+          const state = await again.getState();
+          if (state === 'failed') throw new Error('the redelivered job failed');
+          return state === 'completed';
+        });
+      } finally {
+        await queue.close();
+      }
+      expect(await exportRow()).toEqual(completed);
+      const { rows: inbox } = await worker.query(
+        `SELECT count(*)::int AS n FROM inbox WHERE "eventId" = $1 AND consumer = 'run-order-export'`,
+        [eventId],
+      );
+      expect(inbox).toEqual([{ n: 1 }]);
     });
   },
 );

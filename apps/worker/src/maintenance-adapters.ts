@@ -8,9 +8,9 @@ export interface MaintenanceAdapters {
 }
 
 /**
- * The adapters of the scheduled jobs `MAINTENANCE_JOBS` turns on, each calling the service that
- * owns the rows through that service's own export: orders' maintenance (expiry, idempotency
- * keys) and identity's key rotation. Settings are read and databases reached here, at boot, so
+ * The adapters of the jobs `MAINTENANCE_JOBS` turns on, each calling the service that owns the
+ * rows through that service's own export: orders' maintenance (expiry, idempotency keys, order
+ * exports) and identity's key rotation. Settings are read and databases reached here, at boot, so
  * a misconfigured job stops the worker from starting instead of failing at 3 a.m.
  *
  * @param env The environment identity's settings are read from (its `SIGNING_KEY_*`), with
@@ -27,7 +27,11 @@ export async function openMaintenanceAdapters(
 
   // Loaded only when a job needs them: identity's side brings its whole app (argon2 included),
   // which a worker running no rotation should not pay for at every start.
-  if (jobs.has('expire-unconfirmed-orders') || jobs.has('purge-idempotency-keys')) {
+  if (
+    jobs.has('expire-unconfirmed-orders') ||
+    jobs.has('purge-idempotency-keys') ||
+    jobs.has('run-order-export')
+  ) {
     const { openOrdersMaintenance } = await import('@groundwork/orders/maintenance');
     const orders = await openOrdersMaintenance({
       env: { DATABASE_URL: config.ORDERS_DATABASE_URL, REDIS_URL: config.REDIS_URL },
@@ -43,6 +47,9 @@ export async function openMaintenanceAdapters(
       ports.idempotencyKeys = {
         purgeExpired: (now, limit) => orders.purgeExpiredIdempotencyKeys(now, limit),
       };
+    }
+    if (jobs.has('run-order-export')) {
+      ports.orderExports = { run: (exportId, orgId) => orders.runOrderExport(exportId, orgId) };
     }
   }
 

@@ -93,7 +93,13 @@ describeWithServices('the outbox relay role (orders_relay)', ['postgres'], () =>
   });
 
   test('when the relay role touches a tenant table, then PostgreSQL refuses: it holds no privilege there', async () => {
-    for (const table of ['products', 'orders', 'order_lines', 'idempotency_keys']) {
+    for (const table of [
+      'products',
+      'orders',
+      'order_lines',
+      'idempotency_keys',
+      'order_exports',
+    ]) {
       await expect(relay.query(`SELECT 1 FROM "${table}" LIMIT 1`), table).rejects.toThrow(
         `permission denied for table ${table}`,
       );

@@ -20,6 +20,7 @@ export const TENANT_MODELS = {
   Order: 'orgId',
   OrderLine: 'orgId',
   IdempotencyKey: 'orgId',
+  OrderExport: 'orgId',
 } as const;
 
 export interface TenantDatabaseOptions {

@@ -65,6 +65,7 @@ describeWithServices('tenant isolation in the orders database', ['postgres'], ()
     );
     expect(rows.map((row) => row.table)).toEqual([
       'idempotency_keys',
+      'order_exports',
       'order_lines',
       'orders',
       'products',

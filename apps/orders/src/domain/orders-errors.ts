@@ -7,6 +7,7 @@ import { defineErrors } from '@groundwork/errors';
 export const ordersErrors = defineErrors({
   ORDERS_PRODUCT_NOT_FOUND: { kind: 'not_found', title: 'No such product' },
   ORDERS_ORDER_NOT_FOUND: { kind: 'not_found', title: 'No such order' },
+  ORDERS_EXPORT_NOT_FOUND: { kind: 'not_found', title: 'No such export' },
   ORDERS_SKU_TAKEN: { kind: 'conflict', title: 'Another product has this SKU' },
   ORDERS_PRODUCT_ORDERED: { kind: 'conflict', title: 'Orders refer to this product' },
   ORDERS_OUT_OF_STOCK: { kind: 'conflict', title: 'Out of stock' },

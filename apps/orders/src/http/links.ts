@@ -4,6 +4,7 @@ import { canTransition } from '../domain/order-status.ts';
 
 export const productPath = (id: string) => `/v1/products/${id}`;
 export const orderPath = (id: string) => `/v1/orders/${id}`;
+export const exportPath = (id: string) => `/v1/orders/exports/${id}`;
 
 export function productLinks(id: string) {
   return { self: productPath(id) };

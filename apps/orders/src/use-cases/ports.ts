@@ -1,5 +1,12 @@
 import type { StoredResponse } from '../domain/idempotency.ts';
-import type { Order, PricedOrder, RequestedLine, ReservedProduct } from '../domain/order.ts';
+import type {
+  Order,
+  OrderSummary,
+  PricedOrder,
+  RequestedLine,
+  ReservedProduct,
+} from '../domain/order.ts';
+import type { OrderExport, OrderExportFilters } from '../domain/order-export.ts';
 import type { OrderStatus } from '../domain/order-status.ts';
 import type { NewProduct, Product, ProductChanges } from '../domain/product.ts';
 
@@ -94,3 +101,30 @@ export interface MaintenanceStore {
   /** Deletes up to `limit` idempotency keys of any tenant that expired before `now`; resolves to how many. */
   purgeExpiredIdempotencyKeys(now: Date, limit: number): Promise<number>;
 }
+
+/** A new export, as the route asks for it. */
+export interface NewOrderExport {
+  readonly requestedBy: string;
+  readonly filters: OrderExportFilters;
+  readonly traceparent?: string | undefined;
+}
+
+/** Exports of the current tenant's orders (src/data/order-export-repository.ts). */
+export interface OrderExportStore {
+  /** In one transaction: the pending export and its `order.export-requested` event. */
+  request(request: NewOrderExport): Promise<OrderExport>;
+  find(id: string): Promise<OrderExport | undefined>;
+  /**
+   * Moves a pending export (or one left running by a run that died) to running; resolves to it,
+   * or to undefined when it is missing or already completed or failed.
+   */
+  start(id: string): Promise<OrderExport | undefined>;
+  /** Up to `limit` of the tenant's orders matching `filters`, oldest first. */
+  matchingOrders(filters: OrderExportFilters, limit: number): Promise<readonly OrderSummary[]>;
+  /** Ends a running export; resolves to false when it was not running any more (another run ended it). */
+  finish(id: string, outcome: OrderExportOutcome): Promise<boolean>;
+}
+
+export type OrderExportOutcome =
+  | { readonly status: 'completed'; readonly rowCount: number; readonly result: string }
+  | { readonly status: 'failed'; readonly error: string };

@@ -11,6 +11,7 @@ const Uuid = Type.String({ format: 'uuid' });
 export const ORDER_EVENT_TYPES = {
   placed: 'order.placed',
   cancelled: 'order.cancelled',
+  exportRequested: 'order.export-requested',
 } as const;
 
 /** `order.placed`: written in the transaction that places the order. */
@@ -33,3 +34,13 @@ export const OrderCancelledSchema = Type.Object({
   reason: Type.Optional(Type.String({ maxLength: 500 })),
 });
 export type OrderCancelled = Static<typeof OrderCancelledSchema>;
+
+/**
+ * `order.export-requested`: written with the pending export, in the transaction of the request
+ * that asks for it (POST /v1/orders/exports). The worker has orders run it.
+ */
+export const OrderExportRequestedSchema = Type.Object({
+  exportId: Uuid,
+  orgId: Uuid,
+});
+export type OrderExportRequested = Static<typeof OrderExportRequestedSchema>;
