@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { createLogger } from './create-logger.ts';
@@ -74,5 +75,26 @@ describe('createLogger', () => {
     logger.info('quiet');
     logger.warn('loud');
     expect(lines.map((line) => line.msg)).toEqual(['loud']);
+  });
+
+  test('when no destination is given, then each line reaches stdout before the call returns, so a process killed right after keeps it', () => {
+    // The child logs 200 lines and kills itself with SIGKILL at once: no exit hook, no flush.
+    const script = `
+      const { createLogger } = await import(${JSON.stringify(new URL('./create-logger.ts', import.meta.url).href)});
+      const logger = createLogger({ service: 'worker' });
+      for (let i = 0; i < 200; i++) logger.info({ i }, 'line');
+      process.kill(process.pid, 'SIGKILL');
+    `;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+
+    expect(child.signal).toBe('SIGKILL');
+    const lines = child.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(200);
+    expect(lines.at(-1)).toMatchObject({ service: 'worker', msg: 'line', i: 199 });
   });
 });
