@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { positiveIntegerEnv } from './env-integer.ts';
 import { type Generator, runLoad } from './load.ts';
 import { readProcessUsage } from './proc-stat.ts';
 import { freePort, type Server, startPinned, stop, waitUntilReady } from './processes.ts';
@@ -18,16 +19,11 @@ import { seed } from './seed.ts';
 import { type Stack, startStack, type Variant } from './stack.ts';
 import { writeBenchmarksDoc } from './write-doc.ts';
 
-const integer = (name: string, fallback: number) => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
-  return value;
-};
-const ROUNDS = integer('BENCH_ROUNDS', 3);
-const SECONDS = integer('BENCH_SECONDS', 5);
-const WARMUP_SECONDS = integer('BENCH_WARMUP_SECONDS', 1);
-const PREWARM_SECONDS = integer('BENCH_PREWARM_SECONDS', 5);
-const CONNECTIONS = integer('BENCH_CONNECTIONS', 50);
+const ROUNDS = positiveIntegerEnv('BENCH_ROUNDS', 3);
+const SECONDS = positiveIntegerEnv('BENCH_SECONDS', 5);
+const WARMUP_SECONDS = positiveIntegerEnv('BENCH_WARMUP_SECONDS', 1);
+const PREWARM_SECONDS = positiveIntegerEnv('BENCH_PREWARM_SECONDS', 5);
+const CONNECTIONS = positiveIntegerEnv('BENCH_CONNECTIONS', 50);
 const LOAD_CORE = 1;
 // A CLI's output is its product: plain writes, no console (the lint keeps console for debugging).
 const print = (line: string) => process.stdout.write(`${line}\n`);

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { positiveIntegerEnv } from './env-integer.ts';
 import { freePort, type Server, startPinned, stop } from './processes.ts';
 import { median } from './report.ts';
 import { seed } from './seed.ts';
@@ -37,15 +38,10 @@ import { type Stack, startStack, type Variant } from './stack.ts';
  *   with `src/otel-share.ts`).
  */
 
-const integer = (name: string, fallback: number) => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
-  return value;
-};
-const ROUNDS = integer('TELEMETRY_COST_ROUNDS', 40);
-const REQUESTS = integer('TELEMETRY_COST_REQUESTS', 1000);
-const CONNECTIONS = integer('TELEMETRY_COST_CONNECTIONS', 16);
-const PREWARM = integer('TELEMETRY_COST_PREWARM', 6000);
+const ROUNDS = positiveIntegerEnv('TELEMETRY_COST_ROUNDS', 40);
+const REQUESTS = positiveIntegerEnv('TELEMETRY_COST_REQUESTS', 1000);
+const CONNECTIONS = positiveIntegerEnv('TELEMETRY_COST_CONNECTIONS', 16);
+const PREWARM = positiveIntegerEnv('TELEMETRY_COST_PREWARM', 6000);
 const LOAD_CORE = 1;
 const ROLES = ['gateway', 'orders', 'redis'] as const;
 const print = (line: string) => process.stdout.write(`${line}\n`);
