@@ -58,6 +58,17 @@ function cores(quantity: unknown): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
+/** Each ConfigMap's data by name, to resolve a container's `envFrom`. */
+function configMapData(objects: readonly KubernetesObject[]): Map<string, Json> {
+  const configMaps = new Map<string, Json>();
+  for (const object of objects) {
+    if (object.kind === 'ConfigMap' && typeof object.metadata?.name === 'string') {
+      configMaps.set(object.metadata.name, asObject(object.data));
+    }
+  }
+  return configMaps;
+}
+
 function envValue(
   container: Json,
   name: string,
@@ -235,12 +246,7 @@ function checkIngressControllerConfig(where: string, data: Json, out: Finding[])
  * ```
  */
 export function checkPolicy(objects: readonly KubernetesObject[]): Finding[] {
-  const configMaps = new Map<string, Json>();
-  for (const object of objects) {
-    if (object.kind === 'ConfigMap' && object.metadata?.name) {
-      configMaps.set(object.metadata.name, asObject(object.data));
-    }
-  }
+  const configMaps = configMapData(objects);
 
   const out: Finding[] = [];
   for (const object of objects) {
@@ -326,12 +332,7 @@ export function checkAvailability(objects: readonly KubernetesObject[]): Finding
  * (`@groundwork/config`) instead of sending credentials and data in the clear.
  */
 export function checkRequireTls(objects: readonly KubernetesObject[]): Finding[] {
-  const configMaps = new Map<string, Json>();
-  for (const object of objects) {
-    if (object.kind === 'ConfigMap' && typeof object.metadata?.name === 'string') {
-      configMaps.set(object.metadata.name, asObject(object.data));
-    }
-  }
+  const configMaps = configMapData(objects);
   const out: Finding[] = [];
   for (const object of objects) {
     if (object.kind !== 'Deployment') continue;
