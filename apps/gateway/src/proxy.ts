@@ -43,6 +43,30 @@ interface ProxiedResponse {
   readonly statusCode: number;
   readonly headers: IncomingHttpHeaders;
   readonly stream: Readable;
+  /** The whole body, read before the response was accepted when it is small (see `readsWhole`). */
+  readonly body?: Buffer;
+}
+
+/** undici's response body: a Readable that can also be read whole. */
+interface UndiciBody extends Readable {
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * Bodies up to this size are read whole before the response is accepted, then sent with the
+ * head in one write. Piping costs more CPU than a few KiB of JSON (listeners on both streams,
+ * end-of-stream tracking on each, headers set one by one); larger or unsized bodies still stream.
+ */
+const WHOLE_BODY_MAX_BYTES = 64 * 1024;
+
+/**
+ * Whether a response's body is read whole: a sized, typed body within the limit (a HEAD answer
+ * announces a length it does not send; an untyped one would be given a type by Fastify).
+ */
+function readsWhole(method: string, headers: IncomingHttpHeaders): boolean {
+  if (method === 'HEAD' || headers['content-type'] === undefined) return false;
+  const length = Number(headers['content-length']);
+  return length > 0 && length <= WHOLE_BODY_MAX_BYTES;
 }
 
 const forwardHeaders: NonNullable<FastifyReplyFromHooks['rewriteRequestHeaders']> = (
@@ -54,7 +78,11 @@ const forwardHeaders: NonNullable<FastifyReplyFromHooks['rewriteRequestHeaders']
 // every attempt: a retried attempt's headers must not leak into the final reply.
 const keepNoHeaders = () => ({});
 
-/** One try at the upstream; resolves when its status and headers have arrived. */
+/**
+ * One try at the upstream; resolves when its status and headers have arrived, and its body too
+ * when that is small: a body cut short then fails the attempt (counted, and retried when the
+ * method allows) instead of reaching the client truncated.
+ */
 function attempt(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -97,9 +125,24 @@ function attempt(
         rewriteHeaders: keepNoHeaders,
         onResponse: (_request, _reply, response) => {
           if (settled) return discard(response.stream);
-          settle();
           // reply-from's types call it a ServerResponse; it is undici's status, headers and body.
-          resolve(response as unknown as ProxiedResponse);
+          const proxied = response as unknown as ProxiedResponse;
+          if (!readsWhole(request.method, proxied.headers)) {
+            settle();
+            return resolve(proxied);
+          }
+          (proxied.stream as UndiciBody).arrayBuffer().then(
+            (body) => {
+              if (settled) return;
+              settle();
+              resolve({ ...proxied, body: Buffer.from(body) });
+            },
+            (error: Error) => {
+              if (settled) return;
+              settle();
+              reject(toUpstreamFailure(error));
+            },
+          );
         },
         onError: (_reply, { error }) => {
           if (settled) return;
@@ -242,7 +285,7 @@ export const proxy: FastifyPluginAsync<ProxyOptions> = async (scope, options) =>
     return reply
       .code(response.statusCode)
       .headers(toClientHeaders(response.headers))
-      .send(response.stream);
+      .send(response.body ?? response.stream);
   }
 
   for (const entry of options.routes) {

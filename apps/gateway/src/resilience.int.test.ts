@@ -224,6 +224,48 @@ describeWithServices('upstream resilience', ['redis'], () => {
       expect(orders.received.filter((request) => request.method === 'POST')).toHaveLength(1);
     });
 
+    test('when the upstream drops the connection halfway through a small body, then a GET is retried and succeeds, and a POST gets 502, never a truncated 200', async () => {
+      const { call } = await start({
+        UPSTREAM_MAX_RETRIES: '2',
+        BREAKER_CONSECUTIVE_FAILURES: '100',
+      });
+      let cuts = 0;
+      orders.behave((request, response) => {
+        if (request.method === 'GET' && cuts >= 1) return echo(request, response);
+        cuts += 1;
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        response.write('{"cut":');
+        setTimeout(() => response.socket?.destroy(), 10);
+      });
+
+      const get = await call('GET');
+      const post = await call('POST');
+
+      expect(get.statusCode).toBe(200);
+      expect(get.json()).toMatchObject({ method: 'GET' });
+      expect(orders.received.filter((request) => request.method === 'GET')).toHaveLength(2);
+      expectProblem(post, 502, 'GATEWAY_BAD_UPSTREAM');
+      expect(orders.received.filter((request) => request.method === 'POST')).toHaveLength(1);
+    });
+
+    test('when the upstream answers with a body larger than 64 KiB, then it streams through byte for byte', async () => {
+      const { call } = await start({});
+      const body = Buffer.alloc(200 * 1024, 'groundwork ');
+      orders.behave((_request, response) => {
+        response.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': String(body.length),
+        });
+        response.end(body);
+      });
+
+      const response = await call('GET');
+
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['content-length']).toBe(String(body.length));
+      expect(response.rawPayload.equals(body)).toBe(true);
+    });
+
     test('when retries would exceed the retry budget, then the gateway stops retrying', async () => {
       const { call } = await start({
         UPSTREAM_MAX_RETRIES: '2',
