@@ -19,13 +19,23 @@ async function call<T>(url: string, init: { method: string; token?: string; body
   return JSON.parse(text) as T;
 }
 
+/** An organization's owner, signed in for it, and products of that organization. */
+export interface Tenant {
+  readonly productIds: readonly string[];
+  accessToken(): Promise<string>;
+}
+
 /**
- * Seeds through the services' own APIs, as a client would: sign up, create an organization,
- * sign in for it (the owner may write the catalog), add one product. `accessToken()` signs in
- * again, so a long run never sends an expired token.
+ * Seeds one tenant through the services' own APIs, as a client would: sign up, create an
+ * organization, sign in for it (the owner may write the catalog), add `products` products with
+ * `stock` each. `accessToken()` signs in again, so a long run never sends an expired token.
  */
-export async function seed(identityUrl: string, ordersUrl: string): Promise<Seed> {
-  const email = `bench-${process.pid}-${Date.now()}@example.com`;
+export async function seedTenant(
+  identityUrl: string,
+  ordersUrl: string,
+  { products, stock }: { readonly products: number; readonly stock: number },
+): Promise<Tenant> {
+  const email = `bench-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
   const password = 'bench-password-long-enough';
   await call(`${identityUrl}/v1/auth/register`, { method: 'POST', body: { email, password } });
   const first = await call<{ accessToken: string }>(`${identityUrl}/v1/auth/login`, {
@@ -44,10 +54,27 @@ export async function seed(identityUrl: string, ordersUrl: string): Promise<Seed
         body: { email, password, organizationId: organization.id },
       })
     ).accessToken;
-  const product = await call<{ id: string }>(`${ordersUrl}/v1/products`, {
-    method: 'POST',
-    token: await accessToken(),
-    body: { sku: 'BENCH-1', name: 'Bench widget', priceMinor: 1999, currency: 'EUR', stock: 10 },
-  });
-  return { productId: product.id, accessToken };
+  const token = await accessToken();
+  const productIds: string[] = [];
+  for (let i = 1; i <= products; i += 1) {
+    const product = await call<{ id: string }>(`${ordersUrl}/v1/products`, {
+      method: 'POST',
+      token,
+      body: {
+        sku: `BENCH-${i}`,
+        name: `Bench widget ${i}`,
+        priceMinor: 1999,
+        currency: 'EUR',
+        stock,
+      },
+    });
+    productIds.push(product.id);
+  }
+  return { productIds, accessToken };
+}
+
+/** The bench's one tenant with one product, for the cached read. */
+export async function seed(identityUrl: string, ordersUrl: string): Promise<Seed> {
+  const tenant = await seedTenant(identityUrl, ordersUrl, { products: 1, stock: 10 });
+  return { productId: tenant.productIds[0] as string, accessToken: tenant.accessToken };
 }
