@@ -24,6 +24,13 @@ export {
   applyMigrations,
 } from './migrations/apply-migrations.ts';
 export {
+  type CatalogReader,
+  type CheckForeignKeyIndexesOptions,
+  checkForeignKeyIndexes,
+  findUnindexedForeignKeys,
+  type UnindexedForeignKey,
+} from './migrations/check-foreign-key-indexes.ts';
+export {
   type CheckReversibleOptions,
   checkMigrationsReversible,
 } from './migrations/check-reversible.ts';
@@ -53,6 +60,11 @@ export {
 } from './pagination.ts';
 export { type NamedPool, observePoolUsage } from './pool-metrics.ts';
 export { toDomainError } from './prisma-errors.ts';
+export {
+  type SlowQueryLogger,
+  type SlowQueryLogOptions,
+  slowQueryLoggingClient,
+} from './slow-query-log.ts';
 export {
   checkRowLevelSecurity,
   type Queryable,
