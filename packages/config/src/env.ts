@@ -51,5 +51,14 @@ export const env = {
   list: (defaults: string[] = []) =>
     Type.Array(Type.String({ minLength: 1 }), { default: defaults }),
 
+  /** `DATABASE_SLOW_QUERY_MS`, for `createDatabaseClient`'s `slowQueryMs` (@groundwork/db). */
+  slowQueryMs: () =>
+    Type.Integer({
+      minimum: 0,
+      default: 200,
+      description:
+        'Statements at least this slow are logged as one `slow query` warn line (SQL without its values, durationMs); 0 turns the log off',
+    }),
+
   milliseconds: (defaultMs: number) => Type.Integer({ minimum: 0, default: defaultMs }),
 } as const;

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { dbErrors } from './db-errors.ts';
 import { observePoolUsage } from './pool-metrics.ts';
 import { describeServer, toPgConnection } from './postgres-url.ts';
+import { type SlowQueryLogger, slowQueryLoggingClient } from './slow-query-log.ts';
 
 export interface DatabaseClientOptions {
   /** A `postgresql://` URL; Prisma's `?schema=` is honoured. */
@@ -45,6 +46,14 @@ export interface DatabaseClientOptions {
    * `defaultMetricsRegistry()`, which the service kit serves at `/metrics`.
    */
   readonly metrics?: MetricsRegistry;
+  /**
+   * Statements that take at least this many ms are written to `logger` as one `warn` line each
+   * (`slow query`: `sql` without its values, `durationMs`, `pool`; see `slowQueryLoggingClient`).
+   * 0 turns the log off. Default 200 (`DATABASE_SLOW_QUERY_MS`).
+   */
+  readonly slowQueryMs?: number;
+  /** Where slow statements are logged (pino's `Logger` fits); without it they are not. */
+  readonly logger?: SlowQueryLogger;
 }
 
 /** What `new PrismaClient(...)` of any generated client accepts and returns. */
@@ -77,12 +86,13 @@ const DEFAULTS = {
   connectionTimeoutMs: 5_000,
   idleTimeoutMs: 10_000,
   statementTimeoutMs: 10_000,
+  slowQueryMs: 200,
 };
 
 /**
  * Builds a service's PrismaClient on `@prisma/adapter-pg` with a bounded pool, connection and
- * statement timeouts, optional read replicas, a readiness check and a clean shutdown. No I/O
- * happens until first use.
+ * statement timeouts, optional read replicas, a slow-query log, a readiness check and a clean
+ * shutdown. No I/O happens until first use.
  *
  * @example
  * import { PrismaClient } from './generated/prisma/client.ts';
@@ -91,6 +101,8 @@ const DEFAULTS = {
  *   url: config.DATABASE_URL,
  *   replicaUrls: config.DATABASE_REPLICA_URLS,
  *   applicationName: 'orders',
+ *   slowQueryMs: config.DATABASE_SLOW_QUERY_MS,
+ *   logger,
  * });
  * await db.verifyConnection();
  * app.addReadinessCheck(db.readinessCheck);
@@ -103,9 +115,20 @@ export function createDatabaseClient<Client extends { $disconnect(): Promise<voi
   options: DatabaseClientOptions,
 ): DatabaseClient<Client> {
   const settings = { ...DEFAULTS, ...withoutUndefined(options) };
-  const connect = (url: string, variable: string) => {
+  const poolName = options.applicationName || 'default';
+  const { logger } = options;
+  const connect = (url: string, variable: string, name: string) => {
     const { connectionString, schema } = parseUrl(url, variable);
     const pool = new pg.Pool({
+      ...(logger && settings.slowQueryMs > 0
+        ? {
+            Client: slowQueryLoggingClient({
+              thresholdMs: settings.slowQueryMs,
+              logger,
+              pool: name,
+            }),
+          }
+        : {}),
       connectionString,
       max: settings.poolSize,
       connectionTimeoutMillis: settings.connectionTimeoutMs,
@@ -120,12 +143,13 @@ export function createDatabaseClient<Client extends { $disconnect(): Promise<voi
     // failover, a dropped database) would be an uncaught error that ends the process.
     pool.on('error', (error) => options.onPoolError?.(error));
     const adapter = new PrismaPg(pool, { schema, disposeExternalPool: true });
-    return { pool, client: new PrismaClient({ adapter }), server: describeServer(url), variable };
+    const client = new PrismaClient({ adapter });
+    return { pool, client, server: describeServer(url), variable, name };
   };
 
-  const primary = connect(options.url, settings.urlVariable);
+  const primary = connect(options.url, settings.urlVariable, poolName);
   const replicas = (options.replicaUrls ?? []).map((url, i) =>
-    connect(url, `DATABASE_REPLICA_URLS[${i}]`),
+    connect(url, `DATABASE_REPLICA_URLS[${i}]`, `${poolName}-replica-${i}`),
   );
   const prisma =
     replicas.length === 0
@@ -134,11 +158,10 @@ export function createDatabaseClient<Client extends { $disconnect(): Promise<voi
           readReplicas({ replicas: replicas.map((r) => r.client as never) }),
         ) as Client);
   const all = [primary, ...replicas];
-  const poolName = options.applicationName || 'default';
-  const stopMetrics = observePoolUsage(options.metrics ?? defaultMetricsRegistry(), [
-    { name: poolName, pool: primary.pool },
-    ...replicas.map((replica, i) => ({ name: `${poolName}-replica-${i}`, pool: replica.pool })),
-  ]);
+  const stopMetrics = observePoolUsage(
+    options.metrics ?? defaultMetricsRegistry(),
+    all.map(({ name, pool }) => ({ name, pool })),
+  );
 
   return {
     prisma,
