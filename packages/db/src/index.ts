@@ -61,13 +61,13 @@ export {
 export { type NamedPool, observePoolUsage } from './pool-metrics.ts';
 export { toDomainError } from './prisma-errors.ts';
 export {
-  type SlowQueryLogger,
-  type SlowQueryLogOptions,
-  slowQueryLoggingClient,
-} from './slow-query-log.ts';
-export {
   checkRowLevelSecurity,
   type Queryable,
   withSessionRole,
 } from './row-level-security.ts';
+export {
+  type SlowQueryLogger,
+  type SlowQueryLogOptions,
+  slowQueryLoggingClient,
+} from './slow-query-log.ts';
 export { type TenancyOptions, withTenancy } from './tenancy.ts';
