@@ -115,19 +115,4 @@ describeWithServices('tenant isolation in the orders database', ['postgres'], ()
     await expect(insertLine(randomUUID())).rejects.toThrow(/foreign key/);
     await expect(insertLine(foreignProductId)).rejects.toThrow(/foreign key/);
   });
-
-  test('when foreign keys are checked, then an index led by its columns serves each of them', async () => {
-    const { rows } = await admin.query(
-      `SELECT conrelid::regclass::text AS "table", conname AS "foreignKey"
-         FROM pg_constraint c
-        WHERE contype = 'f' AND connamespace = 'public'::regnamespace
-          AND NOT EXISTS (
-            SELECT 1 FROM pg_index i
-             WHERE i.indrelid = c.conrelid
-               AND (SELECT array_agg(k ORDER BY k) FROM unnest(c.conkey) AS k) =
-                   (SELECT array_agg(k ORDER BY k)
-                      FROM unnest((i.indkey::int2[])[0:cardinality(c.conkey) - 1]) AS k))`,
-    );
-    expect(rows).toEqual([]);
-  });
 });
