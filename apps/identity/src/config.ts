@@ -23,6 +23,7 @@ export const identityConfigSchema = Type.Object({
   NODE_ENV: Type.String({ default: 'development' }),
   DATABASE_URL: env.databaseUrl('identity'),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, default: 10 }),
+  DATABASE_SLOW_QUERY_MS: env.slowQueryMs(),
   DATABASE_CONNECTION_TIMEOUT_MS: Type.Integer({
     minimum: 1,
     default: 5000,

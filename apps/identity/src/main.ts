@@ -19,6 +19,7 @@ if (config.SIGNING_KEY_ENCRYPTION_KEY === '') {
 
 const db = createDatabaseClient(PrismaClient, {
   ...databaseOptionsOf(config),
+  logger,
   onPoolError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
 });
 await db.verifyConnection();

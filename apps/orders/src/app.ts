@@ -51,6 +51,7 @@ export async function buildApp(deps: OrdersDeps): Promise<Service> {
       url: config.DATABASE_URL,
       role: config.DATABASE_ROLE,
       poolSize: config.DATABASE_POOL_SIZE,
+      slowQueryMs: config.DATABASE_SLOW_QUERY_MS,
       logger,
     });
   app.addReadinessCheck(tenantDatabase.database.readinessCheck);

@@ -23,6 +23,7 @@ export const ordersConfigSchema = Type.Object({
       'Role every connection switches to: without SUPERUSER or BYPASSRLS, so row-level security binds the service (created by the init migration)',
   }),
   DATABASE_POOL_SIZE: positive(10, 'Connections in the pool'),
+  DATABASE_SLOW_QUERY_MS: env.slowQueryMs(),
   REDIS_URL: env.redisUrl(),
 
   JWKS_URL: Type.String({

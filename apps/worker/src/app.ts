@@ -90,6 +90,8 @@ export async function buildApp(deps: WorkerDeps): Promise<Service> {
       url: config.DATABASE_URL,
       poolSize: config.DATABASE_POOL_SIZE,
       onPoolError: (error) => logger.warn({ err: error }, 'worker database pool error'),
+      slowQueryMs: config.DATABASE_SLOW_QUERY_MS,
+      logger,
     });
     opened.push({ name: 'database', close: () => database.disconnect() });
     await database.verifyConnection();

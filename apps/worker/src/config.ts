@@ -30,6 +30,7 @@ export const workerConfigSchema = Type.Object({
   ...serviceEnv({ port: 3003 }),
   DATABASE_URL: env.databaseUrl('worker'),
   DATABASE_POOL_SIZE: positive(10, 'Connections to groundwork_worker per process'),
+  DATABASE_SLOW_QUERY_MS: env.slowQueryMs(),
   REDIS_URL: env.redisUrl(),
   QUEUE_PREFIX: Type.String({
     minLength: 1,

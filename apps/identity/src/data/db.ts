@@ -18,18 +18,23 @@ export function isUuid(value: string): boolean {
 
 /**
  * The pool as config sizes and bounds it, for main.ts and the tests alike: a test that sets
- * DATABASE_POOL_SIZE=1 exercises the very wiring production runs.
+ * DATABASE_POOL_SIZE=1 exercises the very wiring production runs. Slow statements are logged
+ * only where a `logger` is added (main.ts).
  */
 export function databaseOptionsOf(
   config: Pick<
     IdentityConfig,
-    'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_CONNECTION_TIMEOUT_MS'
+    | 'DATABASE_URL'
+    | 'DATABASE_POOL_SIZE'
+    | 'DATABASE_CONNECTION_TIMEOUT_MS'
+    | 'DATABASE_SLOW_QUERY_MS'
   >,
 ): DatabaseClientOptions {
   return {
     url: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
     connectionTimeoutMs: config.DATABASE_CONNECTION_TIMEOUT_MS,
+    slowQueryMs: config.DATABASE_SLOW_QUERY_MS,
     applicationName: 'identity',
   };
 }

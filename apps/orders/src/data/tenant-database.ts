@@ -28,7 +28,10 @@ export interface TenantDatabaseOptions {
   /** The role without BYPASSRLS that every connection switches to (DATABASE_ROLE). */
   readonly role: string;
   readonly poolSize: number;
+  /** Where idle connection errors and slow statements are logged. */
   readonly logger: Logger;
+  /** Statements at least this slow are logged (DATABASE_SLOW_QUERY_MS); 0: off. Default 200. */
+  readonly slowQueryMs?: number;
   /** Names the connections in pg_stat_activity. Default `orders`. */
   readonly applicationName?: string;
 }
@@ -49,6 +52,8 @@ export function createTenantDatabase(options: TenantDatabaseOptions): TenantData
     poolSize: options.poolSize,
     applicationName: options.applicationName ?? 'orders',
     onPoolError: (error) => options.logger.warn({ err: error }, 'idle database connection failed'),
+    logger: options.logger,
+    ...(options.slowQueryMs === undefined ? {} : { slowQueryMs: options.slowQueryMs }),
   });
   return {
     database,
