@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@groundwork/logger';
+import { createLogger, recordLines } from '@groundwork/logger';
 import type { Service } from '@groundwork/service-kit';
 import { createMetricsRegistry } from '@groundwork/telemetry';
 import { buildApp } from '../src/app.ts';
@@ -25,13 +24,7 @@ export interface TestGatewayOptions {
  * Limits default high, so that only the tests about rate limiting meet them.
  */
 export async function buildTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
+  const { lines: logs, destination } = recordLines();
   const config = loadGatewayConfig({
     RATE_LIMIT_MAX: '100000',
     AUTH_RATE_LIMIT_MAX: '100000',

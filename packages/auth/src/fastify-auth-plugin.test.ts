@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@groundwork/logger';
+import { createLogger, recordLines } from '@groundwork/logger';
 import { createService, type Service } from '@groundwork/service-kit';
 import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -40,13 +39,7 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 async function buildApp(
   options: { keys?: typeof keys; isRevoked?: (principal: { jti: string }) => boolean } = {},
 ) {
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
+  const { lines: logs, destination } = recordLines();
   const app: Service = await createService({
     name: 'auth-test',
     // Ad-hoc routes that test other concerns, not an API: no convention checks.

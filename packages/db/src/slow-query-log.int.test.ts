@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@groundwork/logger';
+import { createLogger, recordLines } from '@groundwork/logger';
 import { usePostgres } from '@groundwork/testing/vitest';
 import { afterEach, describe, expect, test } from 'vitest';
 import { PrismaClient } from '../test/fixtures/shop/src/generated/prisma/client.ts';
@@ -10,13 +9,7 @@ const db = usePostgres({ template: shopTemplate });
 
 /** The service's JSON logger, its lines parsed as they are written. */
 function recordingLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
+  const { lines, destination } = recordLines();
   return { lines, logger: createLogger({ service: 'db-test', destination }) };
 }
 

@@ -1,22 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { createLogger } from './create-logger.ts';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
-  return { lines, destination };
-}
+import { recordLines } from './record-lines.ts';
 
 describe('createLogger', () => {
   test('when a line is logged, then it carries the service, an ISO time and the level as a word', () => {
-    const { lines, destination } = capture();
+    const { lines, destination } = recordLines();
     createLogger({ service: 'orders', destination }).info({ orderId: 'o-1' }, 'order placed');
     expect(lines[0]).toMatchObject({
       service: 'orders',
@@ -28,7 +17,7 @@ describe('createLogger', () => {
   });
 
   test('when request headers hold credentials, then they are redacted', () => {
-    const { lines, destination } = capture();
+    const { lines, destination } = recordLines();
     createLogger({ service: 'gateway', destination }).info({
       req: {
         method: 'GET',
@@ -51,7 +40,7 @@ describe('createLogger', () => {
   });
 
   test('when passwords and tokens sit in nested objects, then they are redacted at every depth', () => {
-    const { lines, destination } = capture();
+    const { lines, destination } = recordLines();
     createLogger({ service: 'identity', destination }).info({
       password: 'p0',
       body: { password: 'p1', refreshToken: 'r1' },
@@ -62,7 +51,7 @@ describe('createLogger', () => {
   });
 
   test('when a child logger is bound to a secret, then its lines carry it redacted', () => {
-    const { lines, destination } = capture();
+    const { lines, destination } = recordLines();
     const logger = createLogger({ service: 'gateway', destination });
     logger.child({ client: { id: 'svc-1', apiKey: 'k-123' } }).info('called');
     expect(JSON.stringify(lines[0])).not.toContain('k-123');
@@ -70,7 +59,7 @@ describe('createLogger', () => {
   });
 
   test('when the level is warn, then info lines are dropped', () => {
-    const { lines, destination } = capture();
+    const { lines, destination } = recordLines();
     const logger = createLogger({ service: 'worker', level: 'warn', destination });
     logger.info('quiet');
     logger.warn('loud');

@@ -1,8 +1,8 @@
-import { Writable } from 'node:stream';
 import { context, type SpanContext, TraceFlags, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createLogger } from './create-logger.ts';
+import { recordLines } from './record-lines.ts';
 
 const SAMPLED: SpanContext = {
   traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
@@ -11,13 +11,7 @@ const SAMPLED: SpanContext = {
 };
 
 function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()));
-      done();
-    },
-  });
+  const { lines, destination } = recordLines();
   return { lines, logger: createLogger({ service: 'orders', destination }) };
 }
 

@@ -1,6 +1,5 @@
-import { Writable } from 'node:stream';
 import { commonErrors } from '@groundwork/errors';
-import { createLogger } from '@groundwork/logger';
+import { createLogger, recordLines } from '@groundwork/logger';
 import Type from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Send, type TestResponse, viaInject, viaSocket } from '../test/transports.ts';
@@ -12,13 +11,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** An app with one route per outcome the kit has to shape, and its log lines. */
 async function buildApp(): Promise<{ app: Service; logs: Record<string, unknown>[] }> {
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
+  const { lines: logs, destination } = recordLines();
   const app = await createService({
     name: 'kit-test',
     // Ad-hoc routes that test other concerns, not an API: no convention checks.

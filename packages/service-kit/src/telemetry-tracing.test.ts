@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@groundwork/logger';
+import { createLogger, recordLines } from '@groundwork/logger';
 import { createMetricsRegistry, startTelemetry, type Telemetry } from '@groundwork/telemetry';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
@@ -12,7 +11,7 @@ const INCOMING_SPAN_ID = '00f067aa0ba902b7';
 
 describe('createService with tracing on', () => {
   const exporter = new InMemorySpanExporter();
-  const logs: Record<string, unknown>[] = [];
+  const { lines: logs, destination } = recordLines();
   let telemetry: Telemetry;
   let app: Service;
   let send: Send;
@@ -29,12 +28,7 @@ describe('createService with tracing on', () => {
       routeConventions: false,
       logger: createLogger({
         service: 'kit-test',
-        destination: new Writable({
-          write(chunk, _encoding, done) {
-            logs.push(JSON.parse(String(chunk)));
-            done();
-          },
-        }),
+        destination,
       }),
       metrics: createMetricsRegistry({ processMetrics: false }),
     });

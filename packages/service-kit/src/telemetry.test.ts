@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@groundwork/logger';
+import { createLogger, recordLines } from '@groundwork/logger';
 import { createMetricsRegistry, type MetricsRegistry } from '@groundwork/telemetry';
 import { parsePrometheusText } from '@groundwork/telemetry/prometheus-text';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,13 +8,7 @@ import { createService, type Service } from './create-service.ts';
 const DURATION = 'http_server_request_duration_seconds';
 
 async function buildApp(metrics: MetricsRegistry) {
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
+  const { lines: logs, destination } = recordLines();
   const app = await createService({
     name: 'kit-test',
     // A loaded test runner's stall must not shed the request under test.

@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@groundwork/logger';
+import { createLogger, recordLines } from '@groundwork/logger';
 import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Queue, Worker } from 'bullmq';
@@ -55,16 +54,8 @@ describeWithServices('BullMQ job spans', ['redis'], () => {
   }
 
   test('when a job is enqueued inside a request span and processed by a worker, then the consumer span is a child of the producer span in the same trace and the handler logs carry it', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const logger = createLogger({
-      service: 'worker',
-      destination: new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(JSON.parse(String(chunk)));
-          done();
-        },
-      }),
-    });
+    const { lines, destination } = recordLines();
+    const logger = createLogger({ service: 'worker', destination });
 
     await trace.getTracer('test').startActiveSpan('POST /v1/orders', async (request) => {
       await traceEnqueue(
