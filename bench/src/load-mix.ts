@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { positiveIntegerEnv } from './env-integer.ts';
+import { pinToLoadCore } from './processes.ts';
 import { seedTenant, type Tenant } from './seed.ts';
 import { startStack } from './stack.ts';
 import {
@@ -33,7 +33,6 @@ const SECONDS = positiveIntegerEnv('LOAD_MIX_SECONDS', 20);
 const CONNECTIONS = positiveIntegerEnv('LOAD_MIX_CONNECTIONS', 50);
 const TENANTS = positiveIntegerEnv('LOAD_MIX_TENANTS', 4);
 const PRODUCTS = positiveIntegerEnv('LOAD_MIX_PRODUCTS', 25);
-const LOAD_CORE = 1;
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
 interface SignedIn {
@@ -116,9 +115,7 @@ async function countOrders(agent: Agent, origin: string, caller: SignedIn): Prom
 }
 
 async function main() {
-  execFileSync('taskset', ['-a', '-cp', String(LOAD_CORE), String(process.pid)], {
-    stdio: 'ignore',
-  });
+  pinToLoadCore();
   const stack = await startStack([{ key: 'mix', env: { LOG_LEVEL: 'info' } }]);
   let failed = false;
   try {

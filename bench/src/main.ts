@@ -4,7 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { positiveIntegerEnv } from './env-integer.ts';
 import { type Generator, runLoad } from './load.ts';
 import { readProcessUsage } from './proc-stat.ts';
-import { freePort, type Server, startPinned, stop, waitUntilReady } from './processes.ts';
+import {
+  freePort,
+  pinToLoadCore,
+  type Server,
+  startOtlpSink,
+  startPinned,
+  stop,
+  waitUntilReady,
+} from './processes.ts';
 import {
   errorVerdict,
   formatCpuBreakdown,
@@ -24,7 +32,6 @@ const SECONDS = positiveIntegerEnv('BENCH_SECONDS', 5);
 const WARMUP_SECONDS = positiveIntegerEnv('BENCH_WARMUP_SECONDS', 1);
 const PREWARM_SECONDS = positiveIntegerEnv('BENCH_PREWARM_SECONDS', 5);
 const CONNECTIONS = positiveIntegerEnv('BENCH_CONNECTIONS', 50);
-const LOAD_CORE = 1;
 // A CLI's output is its product: plain writes, no console (the lint keeps console for debugging).
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const warn = (line: string) => process.stderr.write(`${line}\n`);
@@ -43,13 +50,6 @@ const CACHED_SDK_OFF = `${CACHED}, OTEL_SDK_DISABLED=true`;
 const CACHED_OTLP = `${CACHED}, spans to loopback OTLP`;
 const CACHED_OTLP_SAMPLED = `${CACHED}, spans to loopback OTLP, OTEL_TRACES_SAMPLER_ARG=0.1`;
 const CACHED_NO_TOKEN_CACHE = `${CACHED}, gateway TOKEN_CACHE_MAX_ENTRIES=0`;
-
-function pinSelf() {
-  // -a: every thread of this process, so autocannon and libuv's pool stay off the server core.
-  execFileSync('taskset', ['-a', '-cp', String(LOAD_CORE), String(process.pid)], {
-    stdio: 'ignore',
-  });
-}
 
 function hasWrk(): boolean {
   try {
@@ -195,7 +195,7 @@ const VARIANTS: readonly Variant[] = [
 ];
 
 async function main() {
-  pinSelf();
+  pinToLoadCore();
   const started = Date.now();
   const loadBefore = loadavg()[0]?.toFixed(2) ?? '?';
   const helloServers: Server[] = [];
@@ -215,15 +215,13 @@ async function main() {
     await waitUntilReady(fastify, `http://127.0.0.1:${fastifyPort}/`);
 
     // The collector stand-in runs beside the load generator: in production it is another host.
-    const sinkPort = await freePort();
-    sink = startPinned('otlp-sink', LOAD_CORE, process.execPath, [`${serversDir}otlp-sink.ts`], {
-      PORT: String(sinkPort),
-    });
+    const collector = await startOtlpSink();
+    sink = collector.sink;
     const variants = VARIANTS.map((variant) =>
       variant.key.startsWith('otlp')
         ? {
             ...variant,
-            env: { ...variant.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}` },
+            env: { ...variant.env, OTEL_EXPORTER_OTLP_ENDPOINT: collector.url },
           }
         : variant,
     );

@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { openSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 /** A server process the bench started, pinned to a core, with the end of its stderr kept. */
 export interface Server {
@@ -112,4 +113,33 @@ export async function waitUntilReady(server: Server, url: string, timeoutMs = 30
   throw new Error(
     `${server.name}: ${url} not ready after ${timeoutMs} ms:\n${server.stderrTail()}`,
   );
+}
+
+/** The core the load generator (and the collector stand-in) runs on; servers run on core 0. */
+export const LOAD_CORE = 1;
+
+/**
+ * Moves this process to the load core. `-a`: every thread, so autocannon and libuv's pool stay
+ * off the servers' core.
+ */
+export function pinToLoadCore(): void {
+  execFileSync('taskset', ['-a', '-cp', String(LOAD_CORE), String(process.pid)], {
+    stdio: 'ignore',
+  });
+}
+
+/**
+ * Starts the OTLP collector stand-in (`servers/otlp-sink.ts`) on the load core: in production the
+ * collector is another host. Returns it and the endpoint to give the services.
+ */
+export async function startOtlpSink(): Promise<{ readonly sink: Server; readonly url: string }> {
+  const port = await freePort();
+  const sink = startPinned(
+    'otlp-sink',
+    LOAD_CORE,
+    process.execPath,
+    [fileURLToPath(new URL('./servers/otlp-sink.ts', import.meta.url))],
+    { PORT: String(port) },
+  );
+  return { sink, url: `http://127.0.0.1:${port}` };
 }

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { positiveIntegerEnv } from './env-integer.ts';
 import { concernShares, parsePerfScript } from './perf-groups.ts';
-import { freePort, startPinned } from './processes.ts';
+import { pinToLoadCore, startOtlpSink } from './processes.ts';
 import { seed } from './seed.ts';
 import { startStack } from './stack.ts';
 
@@ -30,8 +30,6 @@ const SECONDS = positiveIntegerEnv('PROFILE_SECONDS', 15);
 const VARIANT = process.env.PROFILE_VARIANT ?? 'off';
 const TARGET = process.env.PROFILE_TARGET ?? 'gateway';
 const DIR = process.env.PROFILE_DIR ?? '/tmp/groundwork-profile';
-const LOAD_CORE = 1;
-const serversDir = fileURLToPath(new URL('./servers/', import.meta.url));
 const appsDir = fileURLToPath(new URL('../../apps/', import.meta.url));
 
 function requirePerf() {
@@ -46,11 +44,8 @@ function requirePerf() {
 async function telemetryEnv(): Promise<Record<string, string>> {
   if (VARIANT === 'off') return { OTEL_SDK_DISABLED: 'true' };
   if (VARIANT !== 'otlp') throw new Error(`PROFILE_VARIANT: ${VARIANT} is not off or otlp`);
-  const port = await freePort();
-  startPinned('otlp-sink', LOAD_CORE, process.execPath, [`${serversDir}otlp-sink.ts`], {
-    PORT: String(port),
-  });
-  return { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` };
+  const { url } = await startOtlpSink();
+  return { OTEL_EXPORTER_OTLP_ENDPOINT: url };
 }
 
 /** V8 writes a code log beside each app when perf maps are on; nothing reads it afterwards. */
@@ -68,9 +63,7 @@ function removeCodeLogs(pids: readonly number[]) {
 
 async function main() {
   requirePerf();
-  execFileSync('taskset', ['-a', '-cp', String(LOAD_CORE), String(process.pid)], {
-    stdio: 'ignore',
-  });
+  pinToLoadCore();
   mkdirSync(DIR, { recursive: true });
   const env = {
     LOG_LEVEL: 'info',

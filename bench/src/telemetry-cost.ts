@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { positiveIntegerEnv } from './env-integer.ts';
-import { freePort, type Server, startPinned, stop } from './processes.ts';
+import { pinToLoadCore, type Server, startOtlpSink, stop } from './processes.ts';
 import { median } from './report.ts';
 import { seed } from './seed.ts';
 import { type Stack, startStack, type Variant } from './stack.ts';
@@ -42,10 +40,8 @@ const ROUNDS = positiveIntegerEnv('TELEMETRY_COST_ROUNDS', 40);
 const REQUESTS = positiveIntegerEnv('TELEMETRY_COST_REQUESTS', 1000);
 const CONNECTIONS = positiveIntegerEnv('TELEMETRY_COST_CONNECTIONS', 16);
 const PREWARM = positiveIntegerEnv('TELEMETRY_COST_PREWARM', 6000);
-const LOAD_CORE = 1;
 const ROLES = ['gateway', 'orders', 'redis'] as const;
 const print = (line: string) => process.stdout.write(`${line}\n`);
-const serversDir = fileURLToPath(new URL('./servers/', import.meta.url));
 
 function variantEnv(base: string, sinkUrl: string): Record<string, string> {
   const otlp = { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl };
@@ -145,20 +141,10 @@ function quartile(values: readonly number[], which: 1 | 3): number {
 }
 
 async function main() {
-  execFileSync('taskset', ['-a', '-cp', String(LOAD_CORE), String(process.pid)], {
-    stdio: 'ignore',
-  });
+  pinToLoadCore();
   const keys = (process.env.TELEMETRY_COST_VARIANTS ?? 'off,otlp').split(',').map((k) => k.trim());
   const loadBefore = loadavg()[0]?.toFixed(2);
-  const sinkPort = await freePort();
-  const sink = startPinned(
-    'otlp-sink',
-    LOAD_CORE,
-    process.execPath,
-    [`${serversDir}otlp-sink.ts`],
-    { PORT: String(sinkPort) },
-  );
-  const sinkUrl = `http://127.0.0.1:${sinkPort}`;
+  const { sink, url: sinkUrl } = await startOtlpSink();
   const variants: Variant[] = keys.map((key) => {
     const [spec = key, root] = key.split('@');
     const [name = spec, ...settings] = spec.split('+');
