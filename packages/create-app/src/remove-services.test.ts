@@ -205,6 +205,48 @@ describe('isRemovedPath beyond the service folders', () => {
     expect(isRemovedPath('bench/src/stack.ts', ['worker'])).toBe(false);
   });
 
+  it('when bench goes, then .ci/run, the CI workflow and the README lose its load test', () => {
+    const ciRun = [
+      'step "TODO"\nnpm run todo:check',
+      '# A load test\nstep "Load test"\nLOAD_MIX_SECONDS=10 npm run load-mix -w @groundwork/bench',
+      'step "Deployment"\nnpm run infra:check\n',
+    ].join('\n\n');
+    const workflow = [
+      '      - name: TODO evidence',
+      '        run: npm run todo:check',
+      '      - name: Load test (the mix)',
+      '        run: npm run load-mix -w @groundwork/bench',
+      '        env:',
+      '          LOAD_MIX_SECONDS: "10"',
+      '      - name: Deployment artifacts',
+      '        run: npm run infra:check',
+      '',
+    ].join('\n');
+    const readme = [
+      '| `npm run bench` | benchmarks |',
+      '| `npm run load-mix -w @groundwork/bench` | a realistic load |',
+      '| `bash .ci/run` | `npm test`, `todo:check`, a 10 s `load-mix` (fails on a failed call or a lost order), `infra:check` |',
+    ].join('\n');
+
+    expect(pruneServiceReferences('.ci/run', ciRun, ['orders'])).toBe(
+      'step "TODO"\nnpm run todo:check\n\nstep "Deployment"\nnpm run infra:check\n',
+    );
+    expect(pruneServiceReferences('.github/workflows/ci.yml', workflow, ['identity'])).toBe(
+      [
+        '      - name: TODO evidence',
+        '        run: npm run todo:check',
+        '      - name: Deployment artifacts',
+        '        run: npm run infra:check',
+        '',
+      ].join('\n'),
+    );
+    expect(pruneServiceReferences('README.md', readme, ['orders'])).toBe(
+      '| `npm run bench` | benchmarks |\n| `bash .ci/run` | `npm test`, `todo:check`, `infra:check` |',
+    );
+    // Without the worker the bench stays, and so does its load test.
+    expect(pruneServiceReferences('.ci/run', ciRun, ['worker'])).toBe(ciRun);
+  });
+
   it('when bench goes, then the root package.json and lock drop its workspace', () => {
     const manifest = { name: 'groundwork', workspaces: ['apps/*', 'bench', 'e2e'] };
     const pruned = JSON.parse(

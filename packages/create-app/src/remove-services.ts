@@ -95,6 +95,7 @@ export function pruneServiceReferences(
     return removed.length === 0 && !namesCli ? pruned : prunePackageJson(pruned, removed);
   }
   if (removed.length === 0) return pruned;
+  if (removesBench(removed)) pruned = dropBenchCommands(path, pruned);
   if (path.startsWith('apps/gateway/src/')) pruned = pruneGatewayWiring(path, pruned, removed);
   if (base === 'kustomization.yaml') pruned = pruneKustomization(pruned, removed);
   if (path === 'docker-compose.yml') pruned = dropComposeServices(pruned, removed);
@@ -166,6 +167,39 @@ function dropCliCommands(path: string, text: string): string {
       .split('\n')
       .filter((line) => !line.startsWith('| `npm run test:e2e`'))
       .join('\n');
+  }
+  return text;
+}
+
+/**
+ * The bench's commands outside `bench/`: the load test `.ci/run` and the CI workflow run
+ * (`npm run load-mix`), and the README's rows and mention of them.
+ */
+function dropBenchCommands(path: string, text: string): string {
+  if (path === '.ci/run') {
+    return text
+      .split('\n\n')
+      .filter((paragraph) => !paragraph.includes('npm run load-mix'))
+      .join('\n\n');
+  }
+  if (path === '.github/workflows/ci.yml') {
+    const lines = text.split('\n');
+    const start = lines.findIndex((line) => line.includes('run: npm run load-mix'));
+    if (start === -1) return text;
+    // The step's `- name:` line above the run, through the line before the next step.
+    const first = lines.findLastIndex((line, index) => index < start && /^\s*- name:/.test(line));
+    let end = start + 1;
+    while (end < lines.length && !/^\s*- name:/.test(lines[end] as string) && lines[end] !== '') {
+      end += 1;
+    }
+    return [...lines.slice(0, first), ...lines.slice(end)].join('\n');
+  }
+  if (path === 'README.md') {
+    return text
+      .split('\n')
+      .filter((line) => !line.includes('-w @groundwork/bench`'))
+      .join('\n')
+      .replace(', a 10 s `load-mix` (fails on a failed call or a lost order)', '');
   }
   return text;
 }
