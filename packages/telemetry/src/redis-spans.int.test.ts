@@ -1,5 +1,6 @@
 import { describeWithServices, useRedis } from '@groundwork/testing/vitest';
 import { context, SpanKind, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
+import { Redis } from 'ioredis';
 import { expect, test } from 'vitest';
 import { useInMemoryTracing } from '../test/support/in-memory-tracing.ts';
 
@@ -61,5 +62,44 @@ describeWithServices('Redis command spans', ['redis'], () => {
     const incr = tracing.spans().find((span) => span.name === 'INCR');
     expect(incr?.status.code).toBe(SpanStatusCode.ERROR);
     expect(incr?.attributes['error.type']).toBe('ReplyError');
+  });
+});
+
+describeWithServices('Redis command spans, auto-pipelined', ['redis'], () => {
+  const tracing = useInMemoryTracing();
+  const redis = useRedis();
+
+  test('when two requests send commands in the same tick through an auto-pipelining client, then each command span is a child of its own request', async () => {
+    const client = new Redis(redis.url, { enableAutoPipelining: true });
+    await client.ping();
+    const tracer = trace.getTracer('test');
+    const request = (name: string) =>
+      tracer.startActiveSpan(name, async (span) => {
+        await client.get(`${name}:key`);
+        span.end();
+        return span.spanContext().spanId;
+      });
+
+    const [first, second] = await Promise.all([request('first'), request('second')]);
+    await client.quit();
+
+    const gets = tracing.spans().filter((span) => span.name === 'GET');
+    expect(gets.map((span) => span.parentSpanContext?.spanId).sort()).toEqual(
+      [first, second].sort(),
+    );
+  });
+
+  test('when a command is issued while the client is still connecting, then its span is a child of the span it was issued in', async () => {
+    // Not ready yet: the command waits in the offline queue and is written by the connect handler.
+    const client = new Redis(redis.url);
+    const parent = await trace.getTracer('test').startActiveSpan('job', async (span) => {
+      await client.get('queued:key');
+      span.end();
+      return span.spanContext().spanId;
+    });
+    await client.quit();
+
+    const get = tracing.spans().find((span) => span.name === 'GET');
+    expect(get?.parentSpanContext?.spanId).toBe(parent);
   });
 });

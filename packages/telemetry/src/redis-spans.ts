@@ -1,6 +1,7 @@
 import { tracingChannel } from 'node:diagnostics_channel';
 import {
   type Attributes,
+  type Context,
   context,
   type Span,
   SpanKind,
@@ -16,6 +17,7 @@ import {
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
 } from '@opentelemetry/semantic-conventions';
+import { Pipeline, Redis } from 'ioredis';
 
 /** What ioredis publishes for each command (its `CommandTraceContext`). */
 interface RedisCommandEvent {
@@ -40,10 +42,14 @@ interface RedisCommandEvent {
  * Spans carry the command name, never its arguments: keys and values hold user data, and
  * BullMQ's EVALSHA arguments hold whole job payloads.
  *
+ * A command's span is a child of the context the command was issued in, which is not always the
+ * one it is written in (see {@link rememberWhereCommandsAreIssued}).
+ *
  * @returns a function that unsubscribes.
  */
 export function traceRedisCommands(tracer: Tracer): () => void {
   const channel = tracingChannel<RedisCommandEvent>('ioredis:command');
+  const forget = rememberWhereCommandsAreIssued();
   const finish = (event: TracedEvent) => {
     const span = event[SPAN];
     if (span === undefined) return;
@@ -56,7 +62,7 @@ export function traceRedisCommands(tracer: Tracer): () => void {
   };
   const handlers = {
     start(event: TracedEvent) {
-      const parent = context.active();
+      const parent = writing?.[ISSUED_IN] ?? context.active();
       // Outside a trace, or inside one the sampler dropped: the span would record nothing (the
       // sampler follows its parent), so building it and its attributes is pure cost. Unsampled
       // requests are most requests once OTEL_TRACES_SAMPLER_ARG is below 1.
@@ -76,7 +82,54 @@ export function traceRedisCommands(tracer: Tracer): () => void {
     error() {},
   };
   channel.subscribe(handlers);
-  return () => channel.unsubscribe(handlers);
+  return () => {
+    channel.unsubscribe(handlers);
+    forget();
+  };
+}
+
+const ISSUED_IN = Symbol('@groundwork/telemetry/redis-issued-in');
+type Issued = { [ISSUED_IN]?: Context };
+type RedisSend = typeof Redis.prototype.sendCommand;
+type PipelineSend = typeof Pipeline.prototype.sendCommand;
+
+/** The command `Redis#sendCommand` is writing now: the channel's `start` runs inside that call. */
+let writing: Issued | undefined;
+
+/**
+ * ioredis publishes a command on its channel when it writes it, not when it is issued. Two kinds
+ * of command are written elsewhere: one queued while the client was connecting (written by the
+ * connect handler) and one auto-pipelined (written with every command of its tick, in the context
+ * of the first: concurrent requests would all get the first one's span as parent). So each
+ * command records the context it was issued in, the first time `sendCommand` sees it, and the
+ * channel's handler reads it from the command being written. A Cluster client is not covered;
+ * its commands keep the context they are written in.
+ */
+function rememberWhereCommandsAreIssued(): () => void {
+  const redisSend = Redis.prototype.sendCommand;
+  const pipelineSend = Pipeline.prototype.sendCommand;
+  Redis.prototype.sendCommand = function sendCommand(this: Redis, ...args: Parameters<RedisSend>) {
+    const command = args[0] as Issued;
+    command[ISSUED_IN] ??= context.active();
+    const outer = writing;
+    writing = command;
+    try {
+      return redisSend.apply(this, args);
+    } finally {
+      writing = outer;
+    }
+  };
+  Pipeline.prototype.sendCommand = function sendCommand(
+    this: Pipeline,
+    ...args: Parameters<PipelineSend>
+  ) {
+    (args[0] as Issued)[ISSUED_IN] ??= context.active();
+    return pipelineSend.apply(this, args);
+  };
+  return () => {
+    Redis.prototype.sendCommand = redisSend;
+    Pipeline.prototype.sendCommand = pipelineSend;
+  };
 }
 
 const SPAN = Symbol('@groundwork/telemetry/redis-span');
