@@ -15,13 +15,17 @@ const script = [
   ' 6312/6312  ',
   '\t          a22df1 _ZN2v88internal9Scavenger14ScavengeObject',
   '',
+  ' 7000/7000  ',
+  "\t    7f25a039f180 JS:*'execute /work/main/node_modules/@prisma/client/runtime/client.js:58:5428",
+  "\t    7f25a039d0c8 JS:*'processTicksAndRejections node:internal/process/task_queues:72:35",
+  '',
 ].join('\n');
 
 describe('perf groups', () => {
   test('when perf script output is parsed, then each sample keeps its pid and its frames, innermost first', () => {
     const samples = parsePerfScript(script);
 
-    expect(samples.map((sample) => sample.pid)).toEqual([6326, 6326, 6312]);
+    expect(samples.map((sample) => sample.pid)).toEqual([6326, 6326, 6312, 7000]);
     expect(samples[0]?.frames[0]).toBe('Builtins_CallFunction_ReceiverIsNotNullOrUndefined');
     expect(samples[1]?.frames).toHaveLength(2);
   });
@@ -33,6 +37,12 @@ describe('perf groups', () => {
     expect(shares.get('socket reads and writes, kernel included')).toBe(0.5);
     expect(shares.get('upstream client (undici, reply-from)')).toBe(0.5);
     expect(shares.has('HTTP server (node:http, llhttp)')).toBe(false);
+  });
+
+  test("when Prisma runs a query in a promise callback, then its time is Prisma's, not the promise machinery's", () => {
+    const shares = concernShares(parsePerfScript(script), 7000);
+
+    expect([...shares]).toEqual([['Prisma and pg (queries, results)', 1]]);
   });
 
   test("when shares are counted, then they are of that process's samples only", () => {

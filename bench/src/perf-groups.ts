@@ -23,6 +23,7 @@ export const CONCERNS: readonly (readonly [name: string, frame: RegExp])[] = [
     /@opentelemetry\/|packages\/telemetry\/src\/(?!http-metrics|redis-metrics)/,
   ],
   ['upstream client (undici, reply-from)', /undici|reply-from/],
+  ['Prisma and pg (queries, results)', /@prisma\/|node_modules\/pg(-protocol|-pool)?\//],
   ['Redis client (ioredis)', /ioredis|redis-metrics|redis-guard|standard-as-callback/],
   ['log lines (pino, stdout)', /pino|sonic-boom|node:fs|redact-secrets|request-log/],
   [
