@@ -156,12 +156,7 @@ function runsInRemovedWorkspace(command: string, removed: readonly OptionalServi
  * paragraph that runs it) and its README row.
  */
 function dropCliCommands(path: string, text: string): string {
-  if (path === '.ci/run') {
-    return text
-      .split('\n\n')
-      .filter((paragraph) => !paragraph.includes('npm run test:e2e'))
-      .join('\n\n');
-  }
+  if (path === '.ci/run') return withoutParagraphsNaming(text, 'npm run test:e2e');
   if (path === 'README.md') {
     return text
       .split('\n')
@@ -171,17 +166,20 @@ function dropCliCommands(path: string, text: string): string {
   return text;
 }
 
+/** `text` without the blank-line-separated paragraphs that contain `needle` (a `.ci/run` step). */
+function withoutParagraphsNaming(text: string, needle: string): string {
+  return text
+    .split('\n\n')
+    .filter((paragraph) => !paragraph.includes(needle))
+    .join('\n\n');
+}
+
 /**
  * The bench's commands outside `bench/`: the load test `.ci/run` and the CI workflow run
  * (`npm run load-mix`), and the README's rows and mention of them.
  */
 function dropBenchCommands(path: string, text: string): string {
-  if (path === '.ci/run') {
-    return text
-      .split('\n\n')
-      .filter((paragraph) => !paragraph.includes('npm run load-mix'))
-      .join('\n\n');
-  }
+  if (path === '.ci/run') return withoutParagraphsNaming(text, 'npm run load-mix');
   if (path === '.github/workflows/ci.yml') {
     const lines = text.split('\n');
     const start = lines.findIndex((line) => line.includes('run: npm run load-mix'));
