@@ -75,6 +75,17 @@ describe('verdict', () => {
     });
   });
 
+  it('when a target has no bound, then the line says INFO and the target counts as met', () => {
+    const result = verdict({ label: 'floor', scenario: 'gateway', reference: 'raw' }, [
+      raw,
+      gateway,
+    ]);
+    expect(result).toEqual({
+      met: true,
+      line: 'INFO floor: 20.0 %; p99 10.00 ms vs 2.50 ms; by CPU per request 20.0 %',
+    });
+  });
+
   it('when the loss is within its bound, then the line says PASS', () => {
     const slower = summarize('slower', [sample(98_000, 2, 1)]);
     const result = verdict(
@@ -83,6 +94,38 @@ describe('verdict', () => {
     );
     expect(result.met).toBe(true);
     expect(result.line).toMatch(/^PASS cost: 2\.0 % lost/);
+  });
+
+  it('when scenario and reference are each several identical pairs, then each side is the median of its pairs', () => {
+    // Three tracing-off pairs, one of them slow; two tracing-on pairs.
+    const off = [40_000, 50_000, 30_000].map((requests, i) =>
+      summarize(`off ${i}`, [sample(requests, 2, requests * 100)]),
+    );
+    const on = [35_000, 45_000].map((requests, i) =>
+      summarize(`on ${i}`, [sample(requests, 4, requests * 125)]),
+    );
+    const result = verdict(
+      {
+        label: 'tracing',
+        scenario: on.map((s) => s.name),
+        reference: off.map((s) => s.name),
+        lossAtMost: 0.2,
+      },
+      [...off, ...on],
+    );
+    // 8,000 req/s (median of 7,000 and 9,000) against 8,000 (median of 8,000, 10,000 and 6,000).
+    expect(result).toEqual({
+      met: true,
+      line: 'PASS tracing: 0.0 % lost (target ≤ 20.0 %); p99 4.00 ms vs 2.00 ms; by CPU per request 20.0 % lost; median of 2 pairs vs median of 3 pairs',
+    });
+  });
+
+  it('when one of several reference rows was not measured, then the target is not measured', () => {
+    const result = verdict(
+      { label: 'tracing', scenario: 'gateway', reference: ['raw', 'absent'], lossAtMost: 0.2 },
+      [raw, gateway],
+    );
+    expect(result).toEqual({ met: false, line: 'MISS tracing: not measured' });
   });
 
   it('when any scenario saw a non-2xx answer, then the error target is missed and names it', () => {

@@ -102,6 +102,16 @@ ${run.verdicts.map((line) => `- ${line}`).join('\n')}
   configuration again in a second orders + gateway pair; the first pair started has measured
   cheaper than every later one, so the 3 % target compares two later pairs (control and
   \`OTEL_SDK_DISABLED\`).
+- Pairs that run the same configuration in other processes differ by up to ±25 % from each
+  other, run after run. The tracing target therefore compares the median of the two exporting
+  pairs (\`spans to loopback OTLP\` and its control) with the median of the three pairs that
+  record no span (the plain row, its control and \`OTEL_SDK_DISABLED\`): one pair that happens to
+  run slow or fast no longer decides the verdict.
+- The bare forwarder row (\`bench/src/servers/bare-forwarder.ts\`: node:http in, an undici pool
+  out, nothing else) stands in front of the same orders process as the plain gateway row. It is
+  the hop's floor on this machine, the peer the issue measured, and the INFO lines put the
+  gateway against it: what the edge features (token check, deny-list, rate limit, resilience,
+  one log line, metrics) cost on top of forwarding.
 - Levers, each a row against the plain cached-read row: \`LOG_LEVEL=warn\` (the cost of one log
   line per request per hop), \`spans to loopback OTLP\` (the price of tracing every request),
   \`OTEL_TRACES_SAMPLER_ARG=0.1\` (the same with one trace in ten recorded) and the gateway's
