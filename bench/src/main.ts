@@ -202,7 +202,8 @@ async function main() {
   pinToLoadCore();
   const started = Date.now();
   const loadBefore = loadavg()[0]?.toFixed(2) ?? '?';
-  const helloServers: Server[] = [];
+  // The servers measured beside the stack: the hello worlds and the bare forwarder.
+  const peerServers: Server[] = [];
   let stack: Stack | undefined;
   let sink: Server | undefined;
   try {
@@ -214,7 +215,7 @@ async function main() {
     const fastify = startPinned('fastify', 0, process.execPath, [`${serversDir}fastify-hello.ts`], {
       PORT: String(fastifyPort),
     });
-    helloServers.push(raw, fastify);
+    peerServers.push(raw, fastify);
     await waitUntilReady(raw, `http://127.0.0.1:${rawPort}/`);
     await waitUntilReady(fastify, `http://127.0.0.1:${fastifyPort}/`);
 
@@ -246,7 +247,7 @@ async function main() {
       [`${serversDir}bare-forwarder.ts`],
       { PORT: String(forwarderPort), UPSTREAM_URL: info.ordersUrl },
     );
-    helloServers.push(forwarder);
+    peerServers.push(forwarder);
     await waitUntilReady(forwarder, `http://127.0.0.1:${forwarderPort}/health/live`);
     const product = `/v1/products/${seeded.productId}`;
     const { redis, identity } = stack;
@@ -459,7 +460,7 @@ async function main() {
   } finally {
     await stack?.close();
     if (sink !== undefined) await stop(sink);
-    await Promise.all(helloServers.map((server) => stop(server)));
+    await Promise.all(peerServers.map((server) => stop(server)));
   }
 }
 
