@@ -174,9 +174,10 @@ export function verdict(target: Target, summaries: readonly Summary[]): Verdict 
   const ratio = row.requestsPerSecond / reference.requestsPerSecond;
   const cpuRatio = reference.cpuMicrosPerRequest / row.cpuMicrosPerRequest;
   const p99s = `p99 ${ms(row.p99Ms)} vs ${ms(reference.p99Ms)}`;
+  const pairs = ({ pairs: n }: Side) => `${n} pair${n > 1 ? 's' : ''}`;
   const pooled =
     row.pairs > 1 || reference.pairs > 1
-      ? `; median of ${row.pairs} pair${row.pairs > 1 ? 's' : ''} vs median of ${reference.pairs} pair${reference.pairs > 1 ? 's' : ''}`
+      ? `; median of ${pairs(row)} vs median of ${pairs(reference)}`
       : '';
   if (target.lossAtMost !== undefined) {
     const loss = 1 - ratio;
